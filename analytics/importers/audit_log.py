@@ -1,0 +1,347 @@
+"""Claude for Enterprise audit-log exports: the export ZIP, the CSV inside it, or the same
+events as a JSON array or as JSON lines (formats.md §1). The format is read from the content,
+never from the file name.
+
+`open_audit_log(binary_file)` checks the file and returns an `AuditLogFile`; iterating its
+`rows()` yields an `AuditRecord` for each readable row and a `RejectedRow` (line and reason)
+for each row that is not. A file that is not an audit log raises `UnsupportedFile` with a
+message saying what was expected, before any row is yielded where that can be known.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import ijson
+
+from .info_cell import UnreadableCell, parse_actor_cell, parse_info_cell
+
+REQUIRED_COLUMNS = ("created_at", "event", "actor_info")
+EXPECTED = (
+    "Expected a Claude for Enterprise audit-log export: the ZIP from Settings › Data and Privacy, "
+    "the audit_logs.csv inside it (columns created_at, actor_info, event, …), "
+    "or the same events as a JSON array or JSON lines."
+)
+
+# Documented event names (formats.md §1.3). Others are kept, and counted as unknown.
+KNOWN_EVENTS = frozenset(
+    """
+    user_signed_in_sso user_signed_in_google user_signed_in_apple user_signed_out
+    user_requested_magic_link user_attempted_magic_link_verification user_sent_phone_code
+    user_verified_phone_code user_name_changed conversation_created conversation_renamed
+    conversation_deleted project_created project_renamed project_deleted
+    project_visibility_changed project_document_created project_document_deleted file_uploaded
+    org_user_invite_sent org_user_invite_re_sent org_user_invite_accepted org_user_invite_rejected
+    org_user_invite_deleted org_user_deleted org_sso_toggled org_sso_add_initiated
+    org_sso_connection_activated org_sso_connection_deactivated org_sso_connection_deleted
+    org_jit_toggled org_domain_add_initiated org_domain_verified org_data_export_started
+    org_data_export_completed
+    """.split()
+)
+
+_PLATFORMS = {"web_claude_ai": "web", "desktop_app": "desktop", "ios": "mobile", "android": "mobile"}
+_NONE_TEXT = frozenset({"", "None", "null", "NULL"})
+
+
+class UnsupportedFile(Exception):
+    """The file as a whole cannot be imported; the message is meant for the person who uploaded it."""
+
+
+@dataclass(slots=True, frozen=True)
+class AuditRecord:
+    line: int
+    occurred_at: datetime  # aware, UTC
+    event: str
+    actor_email: str  # lower-cased; "" for service accounts and actor-less rows
+    actor_name: str
+    actor_uuid: str
+    entity_type: str
+    entity_id: str
+    client_platform: str  # web, desktop, mobile, other or ""
+    dedupe_key: str
+
+
+@dataclass(slots=True, frozen=True)
+class RejectedRow:
+    line: int
+    reason: str
+
+
+def coarse_platform(raw: str) -> str:
+    raw = raw.strip().lower()
+    if raw in _NONE_TEXT:
+        return ""
+    if raw in _PLATFORMS:
+        return _PLATFORMS[raw]
+    for hint, platform in (("web", "web"), ("desktop", "desktop"), ("ios", "mobile"), ("android", "mobile")):
+        if hint in raw:
+            return platform
+    return "other"
+
+
+def dedupe_key(*, occurred_at: datetime, event: str, actor: str, entity_id: str, device_id: str) -> str:
+    """The identity of an event, whatever file, format or spelling of the instant it came in."""
+    text = f"{occurred_at.isoformat(timespec='microseconds')}|{event}|{actor}|{entity_id}|{device_id}"
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)
+
+
+def normalise_row(
+    line: int,
+    created_at: Any,
+    event: Any,
+    actor_info: Any,
+    entity_info: Any,
+    device_id: Any,
+    client_platform: Any,
+) -> AuditRecord | RejectedRow:
+    """Turn one row's cells (CSV text or JSON values) into a record, or say why it cannot be read."""
+    event = _text(event).strip()
+    if not event:
+        return RejectedRow(line, "missing event name")
+    stamp = _text(created_at).strip()
+    if not stamp:
+        return RejectedRow(line, "missing created_at timestamp")
+    try:
+        occurred_at = datetime.fromisoformat(stamp)
+    except ValueError:
+        return RejectedRow(line, "created_at is not an ISO 8601 timestamp")
+    if occurred_at.tzinfo is None:
+        return RejectedRow(line, "created_at has no UTC offset (was the file re-saved by a spreadsheet?)")
+    occurred_at = occurred_at.astimezone(UTC)
+    try:
+        actor = parse_actor_cell(actor_info) if isinstance(actor_info, str) else parse_info_cell(actor_info)
+    except UnreadableCell:
+        return RejectedRow(line, "actor_info could not be read")
+    try:
+        entity = parse_info_cell(entity_info)
+    except UnreadableCell:
+        return RejectedRow(line, "entity_info could not be read")
+    metadata = actor.get("metadata")
+    email = metadata.get("email_address") if isinstance(metadata, dict) else None
+    email = _text(email).strip().lower()
+    uuid = _text(actor.get("uuid")).strip()
+    entity_id = _text(entity.get("uuid")).strip()
+    device = _text(device_id).strip()
+    if device in _NONE_TEXT:
+        device = ""
+    return AuditRecord(
+        line=line,
+        occurred_at=occurred_at,
+        event=event,
+        actor_email=email,
+        actor_name=_text(actor.get("name")).strip() if email else "",
+        actor_uuid=uuid,
+        entity_type=_text(entity.get("type")).strip(),
+        entity_id=entity_id,
+        client_platform=coarse_platform(_text(client_platform)),
+        dedupe_key=dedupe_key(
+            occurred_at=occurred_at, event=event, actor=uuid or email, entity_id=entity_id, device_id=device
+        ),
+    )
+
+
+class AuditLogFile:
+    """An audit-log export opened for reading. `progress` is the share of the file read so far."""
+
+    def __init__(self, binary: IO[bytes], format: str, size: int, zip_member: str = ""):
+        self._binary = binary
+        self.format = format
+        self._size = max(size, 1)
+        self._zip_member = zip_member
+
+    @property
+    def progress(self) -> float:
+        try:
+            return min(self._binary.tell() / self._size, 1.0)
+        except (OSError, ValueError):
+            return 0.0
+
+    def rows(self) -> Iterator[AuditRecord | RejectedRow]:
+        try:
+            if self.format == "zip":
+                with zipfile.ZipFile(self._binary) as archive, archive.open(self._zip_member) as member:
+                    yield from _csv_rows(member)
+            elif self.format == "csv":
+                yield from _csv_rows(self._binary)
+            elif self.format == "json":
+                yield from _json_array_rows(self._binary)
+            else:
+                yield from _json_lines_rows(self._binary)
+        except UnicodeDecodeError:
+            raise UnsupportedFile("The file is not UTF-8 text. " + EXPECTED) from None
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise UnsupportedFile(f"The ZIP archive is damaged ({exc}). Download the export again.") from None
+        except csv.Error as exc:
+            raise UnsupportedFile(f"The CSV is malformed ({exc}).") from None
+        except ijson.JSONError:
+            raise UnsupportedFile("The JSON is malformed or ends early. " + EXPECTED) from None
+
+
+def open_audit_log(binary: IO[bytes]) -> AuditLogFile:
+    """Detect the format from the content and check the file's structure."""
+    binary.seek(0, io.SEEK_END)
+    size = binary.tell()
+    binary.seek(0)
+    head = binary.read(65536)
+    binary.seek(0)
+    if not head.strip():
+        raise UnsupportedFile("The file is empty. " + EXPECTED)
+    if head.startswith(b"PK"):
+        return AuditLogFile(binary, "zip", size, _zip_member(binary))
+    if b"\x00" in head:
+        raise UnsupportedFile("The file is neither a ZIP, CSV nor JSON file. " + EXPECTED)
+    text = head.decode("utf-8-sig", errors="replace").lstrip()
+    if text.startswith("["):
+        _check_json_array(binary)
+        return AuditLogFile(binary, "json", size)
+    if text.startswith("{"):
+        _check_json_lines(text)
+        return AuditLogFile(binary, "jsonl", size)
+    _check_csv_header(text)
+    return AuditLogFile(binary, "csv", size)
+
+
+def _zip_member(binary: IO[bytes]) -> str:
+    try:
+        with zipfile.ZipFile(binary) as archive:
+            csvs = [
+                info
+                for info in archive.infolist()
+                if not info.is_dir() and info.filename.lower().endswith(".csv") and "__MACOSX" not in info.filename
+            ]
+            if not csvs:
+                raise UnsupportedFile("The ZIP holds no CSV file. " + EXPECTED)
+            named = [i for i in csvs if i.filename.rsplit("/", 1)[-1].lower() == "audit_logs.csv"]
+            audit = [i for i in csvs if "audit" in i.filename.lower()]
+            chosen = (named or audit or sorted(csvs, key=lambda i: i.file_size, reverse=True))[0]
+            if chosen.flag_bits & 0x1:
+                raise UnsupportedFile("The ZIP is password-protected; upload the export as downloaded.")
+            with archive.open(chosen) as member:
+                head = member.read(65536)
+            _check_csv_header(head.decode("utf-8-sig", errors="replace"))
+            return chosen.filename
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        raise UnsupportedFile("The ZIP archive is damaged or incomplete (a truncated download?). " + EXPECTED) from None
+    finally:
+        binary.seek(0)
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=counts.get)
+
+
+def _header_columns(header_line: str) -> list[str]:
+    row = next(csv.reader([header_line], delimiter=_delimiter(header_line)), [])
+    return [cell.strip().lstrip("\ufeff").lower() for cell in row]
+
+
+def _check_csv_header(text: str) -> None:
+    header_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
+    columns = _header_columns(header_line)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        shown = ", ".join(c for c in columns[:12] if c) or "none"
+        raise UnsupportedFile(
+            f"The CSV lacks the column(s) {', '.join(missing)} (found: {shown[:300]}). " + EXPECTED
+        )
+
+
+def _csv_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
+    header_line = text.readline()
+    delimiter = _delimiter(header_line)
+    columns = _header_columns(header_line)
+    index = {name: columns.index(name) for name in set(columns)}
+    reader = csv.reader(text, delimiter=delimiter)
+    width = len(columns)
+    i_created, i_event, i_actor = index["created_at"], index["event"], index["actor_info"]
+    i_entity, i_device, i_platform = (index.get(n, width) for n in ("entity_info", "device_id", "client_platform"))
+    line = 1  # the header
+    for row in reader:
+        start = line + 1
+        line = reader.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) <= width:
+            row += [""] * (width + 1 - len(row))
+        yield normalise_row(
+            start, row[i_created], row[i_event], row[i_actor], row[i_entity], row[i_device], row[i_platform]
+        )
+    text.detach()
+
+
+def _json_record(line: int, item: Any) -> AuditRecord | RejectedRow:
+    if not isinstance(item, dict):
+        return RejectedRow(line, "not a JSON object")
+    return normalise_row(
+        line,
+        item.get("created_at"),
+        item.get("event"),
+        item.get("actor_info"),
+        item.get("entity_info"),
+        item.get("device_id"),
+        item.get("client_platform"),
+    )
+
+
+def _skip_bom(binary: IO[bytes]) -> None:
+    binary.seek(0)
+    if binary.read(3) != b"\xef\xbb\xbf":
+        binary.seek(0)
+
+
+def _check_json_array(binary: IO[bytes]) -> None:
+    _skip_bom(binary)
+    try:
+        first = next(ijson.items(binary, "item", use_float=True), None)
+    except ijson.JSONError:
+        first = None
+    binary.seek(0)
+    if not isinstance(first, dict) or "created_at" not in first or "event" not in first:
+        raise UnsupportedFile("The JSON array does not hold audit-log events (objects with created_at and event). " + EXPECTED)
+
+
+def _json_array_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
+    _skip_bom(binary)
+    for number, item in enumerate(ijson.items(binary, "item", use_float=True), start=1):
+        yield _json_record(number, item)
+
+
+def _check_json_lines(text: str) -> None:
+    first_line = text.split("\n", 1)[0].strip()
+    try:
+        first = json.loads(first_line)
+    except ValueError:
+        first = None
+    if not isinstance(first, dict) or "created_at" not in first or "event" not in first:
+        raise UnsupportedFile("Expected JSON lines, one audit-log event object per line. " + EXPECTED)
+
+
+def _json_lines_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
+    text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline=None)
+    for number, raw in enumerate(text, start=1):
+        if not raw.strip():
+            continue
+        try:
+            item = json.loads(raw)
+        except ValueError:
+            yield RejectedRow(number, "not valid JSON")
+            continue
+        yield _json_record(number, item)
+    text.detach()

@@ -1,0 +1,71 @@
+import json
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analytics.selectors import usage
+from analytics.services.rollups import rollup_ensure
+
+
+class Command(BaseCommand):
+    help = "Print the usage figures the dashboard shows, as one JSON object."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Print JSON (the only format so far).")
+        parser.add_argument("--as-of", help="YYYY-MM-DD; default today in the timezone.")
+        parser.add_argument("--tz", help="Timezone for calendar days; default REPORTING_TIMEZONE.")
+
+    def handle(self, *args, **options):
+        timezone = options["tz"] or usage.reporting_timezone()
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CommandError(f"Unknown timezone {timezone!r}") from None
+        try:
+            as_of = date.fromisoformat(options["as_of"]) if options["as_of"] else usage.reporting_today(timezone=timezone)
+        except ValueError:
+            raise CommandError("--as-of must be a date as YYYY-MM-DD") from None
+        rollup_ensure(timezone=timezone)
+        totals = usage.usage_totals_get(as_of=as_of, timezone=timezone)
+        windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone)
+        members = usage.member_activity_list(as_of=as_of, timezone=timezone).order_by("email")
+        report = {
+            "as_of": as_of.isoformat(),
+            "timezone": timezone,
+            "totals": {
+                "users": totals.users,
+                "conversations": totals.conversations,
+                "projects": totals.projects,
+                "files": totals.files,
+            },
+            "conversations": {
+                "last_7_days": windows.last_7_days,
+                "last_30_days": windows.last_30_days,
+                "all_time": windows.all_time,
+            },
+            "daily_active_users": [
+                {"date": day.isoformat(), "users": users}
+                for day, users in usage.daily_active_users_list(as_of=as_of, timezone=timezone)
+            ],
+            "daily_conversations": [
+                {"date": day.isoformat(), "conversations": count}
+                for day, count in usage.daily_conversations_list(as_of=as_of, timezone=timezone)
+            ],
+            "members": [
+                {
+                    "email": m.email,
+                    "name": m.name,
+                    "conversations_7d": m.conversations_7d,
+                    "conversations_30d": m.conversations_30d,
+                    "conversations_all_time": m.conversations_all_time,
+                    "last_seen": _utc_z(m.latest_event_at),
+                }
+                for m in members.iterator()
+            ],
+        }
+        self.stdout.write(json.dumps(report, ensure_ascii=False))
+
+
+def _utc_z(instant) -> str:
+    return instant.astimezone(ZoneInfo("UTC")).isoformat(timespec="microseconds").replace("+00:00", "Z")

@@ -1,0 +1,1 @@
+"""Write paths: processing uploads, refreshing rollups, loading the demo."""

@@ -1,0 +1,92 @@
+"""Daily rollups: per member per calendar day in a timezone, recomputed from raw events.
+
+Rollups are kept for the reporting timezone and for any other timezone a report asked for;
+an import refreshes the days it touched in each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from analytics.models import DailyActivity, Event
+
+_INSERT_DAY = """
+INSERT INTO {rollup} (timezone, day, member_id, events, conversations, projects, files, last_event_at)
+SELECT %s, %s, member_id, COUNT(*),
+       SUM(CASE WHEN event = 'conversation_created' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN event = 'project_created' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN event = 'file_uploaded' THEN 1 ELSE 0 END),
+       MAX(occurred_at)
+FROM {event}
+WHERE occurred_at >= %s AND occurred_at < %s
+GROUP BY member_id
+"""
+
+
+def day_bounds_utc(*, day: date, timezone: str) -> tuple[datetime, datetime]:
+    """The UTC instants [start, end) of a calendar day in `timezone` (23 or 25 hours on DST days)."""
+    zone = ZoneInfo(timezone)
+    start = datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def rollup_timezones() -> list[str]:
+    kept = set(DailyActivity.objects.values_list("timezone", flat=True).distinct())
+    return sorted(kept | {settings.REPORTING_TIMEZONE})
+
+
+def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
+    """Recompute the rollup rows of the given days from events, in one transaction."""
+    days = sorted(set(days))
+    if not days:
+        return
+    sql = _INSERT_DAY.format(rollup=DailyActivity._meta.db_table, event=Event._meta.db_table)
+    ops = connection.ops
+    with transaction.atomic():
+        for chunk_start in range(0, len(days), 500):
+            DailyActivity.objects.filter(timezone=timezone, day__in=days[chunk_start : chunk_start + 500]).delete()
+        with connection.cursor() as cursor:
+            for day in days:
+                start, end = day_bounds_utc(day=day, timezone=timezone)
+                cursor.execute(
+                    sql,
+                    [
+                        timezone,
+                        ops.adapt_datefield_value(day),
+                        ops.adapt_datetimefield_value(start),
+                        ops.adapt_datetimefield_value(end),
+                    ],
+                )
+
+
+def _local_days(*, first: datetime, last: datetime, timezone: str) -> list[date]:
+    zone = ZoneInfo(timezone)
+    start, end = first.astimezone(zone).date(), last.astimezone(zone).date()
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
+def rollups_refresh_span(*, first: datetime, last: datetime) -> None:
+    """Refresh, in every kept timezone, each day that the instants first..last touch."""
+    for timezone in rollup_timezones():
+        rollup_refresh(timezone=timezone, days=_local_days(first=first, last=last, timezone=timezone))
+
+
+def rollup_rebuild(*, timezone: str) -> None:
+    """Build a timezone's rollups from all events (for a report in a timezone not kept yet)."""
+    span = Event.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
+    first, last = span.first(), span.last()
+    with transaction.atomic():
+        DailyActivity.objects.filter(timezone=timezone).delete()
+        if first is not None:
+            rollup_refresh(timezone=timezone, days=_local_days(first=first, last=last, timezone=timezone))
+
+
+def rollup_ensure(*, timezone: str) -> None:
+    if not DailyActivity.objects.filter(timezone=timezone).exists() and Event.objects.exists():
+        rollup_rebuild(timezone=timezone)
