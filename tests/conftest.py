@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+
+from analytics.models import Upload
+from analytics.roles import LOG_IMPORTERS, USAGE_VIEWERS
+from analytics.services.uploads import upload_create, upload_process
+
+SAMPLES = Path(__file__).parent / "fixtures" / "samples"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With FAIL_ON_SKIP set (CI against real services), a skipped test is a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("FAIL_ON_SKIP") and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which FAIL_ON_SKIP forbids: {report.longrepr}"
+
+
+@pytest.fixture
+def sample_path():
+    def path(name: str) -> Path:
+        return SAMPLES / name
+
+    return path
+
+
+def _user(username: str, *groups: str, **extra) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, **extra)
+    for name in groups:
+        user.groups.add(Group.objects.get(name=name))
+    return user
+
+
+@pytest.fixture
+def viewer(db) -> User:
+    return _user("viewer", USAGE_VIEWERS)
+
+
+@pytest.fixture
+def importer(db) -> User:
+    return _user("importer", LOG_IMPORTERS, is_staff=True)
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(username="root", password=PASSWORD, email="root@example.com")
+
+
+@pytest.fixture
+def import_bytes(db):
+    """Import file content synchronously through the real pipeline; returns the finished upload."""
+
+    def run(content: bytes, name: str = "export.csv") -> Upload:
+        upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False)
+        upload_process(upload_id=upload.pk)
+        upload.refresh_from_db()
+        return upload
+
+    return run
+
+
+@pytest.fixture
+def import_sample(import_bytes, sample_path):
+    def run(name: str) -> Upload:
+        return import_bytes(sample_path(name).read_bytes(), name)
+
+    return run
