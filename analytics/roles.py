@@ -5,3 +5,9 @@ LOG_IMPORTERS = "Log importers"
 
 DASHBOARD_PERMISSION = "analytics.view_dashboard"
 UPLOAD_PERMISSION = "analytics.add_upload"
+
+# What each group may do (codenames in the analytics app); migration 0002 creates them.
+GROUP_PERMISSIONS = {
+    USAGE_VIEWERS: ["view_dashboard"],
+    LOG_IMPORTERS: ["add_upload", "view_upload"],
+}

@@ -4,11 +4,11 @@ import os
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 
 from analytics.models import Upload
-from analytics.roles import LOG_IMPORTERS, USAGE_VIEWERS
+from analytics.roles import GROUP_PERMISSIONS, LOG_IMPORTERS, USAGE_VIEWERS
 from analytics.services.uploads import upload_create, upload_process
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
@@ -33,10 +33,20 @@ def sample_path():
     return path
 
 
+def _group(name: str) -> Group:
+    """The group made by the data migration (re-made after a transactional test flushed it)."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="analytics", codename__in=GROUP_PERMISSIONS[name])
+        )
+    return group
+
+
 def _user(username: str, *groups: str, **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     for name in groups:
-        user.groups.add(Group.objects.get(name=name))
+        user.groups.add(_group(name))
     return user
 
 
@@ -74,3 +84,15 @@ def import_sample(import_bytes, sample_path):
         return import_bytes(sample_path(name).read_bytes(), name)
 
     return run
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db):
+    """A real Celery worker consuming from the configured broker (filesystem or Redis), in a thread."""
+    from celery.contrib.testing.worker import start_worker
+
+    from usage_portal.celery import app
+
+    app.loader.import_default_modules()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
