@@ -1,5 +1,5 @@
-from django.conf import settings
+from analytics.selectors import usage
 
 
 def portal(request):
-    return {"reporting_timezone": settings.REPORTING_TIMEZONE}
+    return {"reporting_timezone": usage.reporting_timezone()}

@@ -1,9 +1,18 @@
+"""Views stay thin: read the as-of day, ask analytics.selectors.usage for every figure, render."""
+
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django_tables2 import RequestConfig
 
+from analytics.forms import as_of_from_query
 from analytics.models import Upload
 from analytics.roles import DASHBOARD_PERMISSION
+from analytics.selectors import usage
+from analytics.tables import MemberActivityTable
+
+MEMBERS_PER_PAGE = 25
+LEADERBOARD_SIZE = 10
 
 
 @login_required
@@ -30,3 +39,42 @@ def upload_status(request, upload_id: int):
             "rows_rejected": upload.rows_rejected,
         }
     )
+
+
+def _dashboard_context(request, *, tab: str) -> dict:
+    """What every dashboard tab shows: the as-of form, the timezone and the summary cards."""
+    form, as_of, chosen = as_of_from_query(request.GET)
+    timezone = usage.reporting_timezone()
+    return {
+        "tab": tab,
+        "as_of_form": form,
+        "as_of": as_of,
+        # Links between tabs keep a chosen day; without one they follow "today".
+        "as_of_param": as_of.isoformat() if chosen else "",
+        "timezone": timezone,
+        "definitions": usage.DEFINITIONS,
+        "totals": usage.usage_totals_get(as_of=as_of, timezone=timezone),
+    }
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def dashboard_overview(request):
+    context = _dashboard_context(request, tab="overview")
+    return render(request, "analytics/overview.html", context)
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def dashboard_conversations(request):
+    context = _dashboard_context(request, tab="conversations")
+    as_of, timezone = context["as_of"], context["timezone"]
+    table = MemberActivityTable(usage.member_activity_list(as_of=as_of, timezone=timezone))
+    RequestConfig(request, paginate={"per_page": MEMBERS_PER_PAGE}).configure(table)
+    context.update(
+        windows=usage.conversation_windows_get(as_of=as_of, timezone=timezone),
+        table=table,
+        leaderboard=usage.member_leaderboard_list(as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE),
+        sort=request.GET.get(table.prefixed_order_by_field, ""),
+    )
+    return render(request, "analytics/conversations.html", context)

@@ -1,0 +1,48 @@
+"""The dashboard's one input: the as-of day (?as_of=YYYY-MM-DD)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+
+from analytics.selectors import usage
+
+# Outside these, day arithmetic in the selectors overflows or the daily series grows absurdly long.
+EARLIEST_AS_OF = date(2000, 1, 1)
+LATEST_AS_OF = date(2099, 12, 31)
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the as-of date as YYYY-MM-DD, for example 2025-09-05."},
+        help_text="Figures count every day up to and including this one.",
+    )
+
+    def clean_as_of(self) -> date | None:
+        value = self.cleaned_data["as_of"]
+        if value is not None and not (EARLIEST_AS_OF <= value <= LATEST_AS_OF):
+            raise forms.ValidationError(
+                f"Choose an as-of date between {EARLIEST_AS_OF.isoformat()} and {LATEST_AS_OF.isoformat()}."
+            )
+        return value
+
+
+def as_of_from_query(query) -> tuple[AsOfForm, date, bool]:
+    """The as-of form bound to a query string, the day to report, and whether that day was chosen.
+
+    No or an invalid ?as_of means today in the reporting timezone (the form then carries the error).
+    """
+    today = usage.reporting_today()
+    if "as_of" not in query:
+        return AsOfForm(initial={"as_of": today}), today, False
+    form = AsOfForm(query)
+    if not form.is_valid():
+        return form, today, False
+    if form.cleaned_data["as_of"] is None:  # ?as_of= left empty
+        return AsOfForm(initial={"as_of": today}), today, False
+    return form, form.cleaned_data["as_of"], True
