@@ -17,9 +17,8 @@ import json
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import ijson
 
@@ -48,6 +47,12 @@ KNOWN_EVENTS = frozenset(
     """.split()
 )
 
+# The longest values the database columns take (analytics.models; this module has no ORM). A row
+# with a longer event name, entity id or actor email/uuid is rejected rather than let it fail the
+# whole upload on PostgreSQL; a longer name is cut.
+MAX_EVENT, MAX_ENTITY_TYPE, MAX_ENTITY_ID = 100, 50, 100
+MAX_EMAIL, MAX_UUID, MAX_NAME = 254, 64, 200
+
 _PLATFORMS = {"web_claude_ai": "web", "desktop_app": "desktop", "ios": "mobile", "android": "mobile"}
 _NONE_TEXT = frozenset({"", "None", "null", "NULL"})
 
@@ -56,8 +61,7 @@ class UnsupportedFile(Exception):
     """The file as a whole cannot be imported; the message is meant for the person who uploaded it."""
 
 
-@dataclass(slots=True, frozen=True)
-class AuditRecord:
+class AuditRecord(NamedTuple):
     line: int
     occurred_at: datetime  # aware, UTC
     event: str
@@ -70,8 +74,7 @@ class AuditRecord:
     dedupe_key: str
 
 
-@dataclass(slots=True, frozen=True)
-class RejectedRow:
+class RejectedRow(NamedTuple):
     line: int
     reason: str
 
@@ -88,10 +91,28 @@ def coarse_platform(raw: str) -> str:
     return "other"
 
 
-def dedupe_key(*, occurred_at: datetime, event: str, actor: str, entity_id: str, device_id: str) -> str:
-    """The identity of an event, whatever file, format or spelling of the instant it came in."""
-    text = f"{occurred_at.isoformat(timespec='microseconds')}|{event}|{actor}|{entity_id}|{device_id}"
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+_platform_cache: dict[str, str] = {}
+
+
+def _platform(raw: str) -> str:
+    platform = _platform_cache.get(raw)
+    if platform is None:
+        platform = coarse_platform(raw)
+        if len(_platform_cache) < 1000:  # an open enum with a handful of values; bound it anyway
+            _platform_cache[raw] = platform
+    return platform
+
+
+def dedupe_key(*, instant: str, event: str, actor: str, entity_id: str, device_id: str) -> str:
+    """The identity of an event, whatever file, format or spelling of the instant it came in.
+
+    `instant` is the UTC instant as YYYY-MM-DDTHH:MM:SS.ffffff (see `canonical_instant`).
+    """
+    return hashlib.blake2b(f"{instant}|{event}|{actor}|{entity_id}|{device_id}".encode(), digest_size=16).hexdigest()
+
+
+def canonical_instant(occurred_at: datetime) -> str:
+    return occurred_at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
 
 
 def _text(value: Any) -> str:
@@ -109,22 +130,29 @@ def normalise_row(
     device_id: Any,
     client_platform: Any,
 ) -> AuditRecord | RejectedRow:
-    """Turn one row's cells (CSV text or JSON values) into a record, or say why it cannot be read."""
-    event = _text(event).strip()
+    """Turn one row's cells (CSV text or JSON values) into a record, or say why it cannot be read.
+
+    This runs once per row of files with millions of rows: keep it lean.
+    """
+    event = (event if type(event) is str else _text(event)).strip()
     if not event:
         return RejectedRow(line, "missing event name")
-    stamp = _text(created_at).strip()
+    stamp = (created_at if type(created_at) is str else _text(created_at)).strip()
     if not stamp:
         return RejectedRow(line, "missing created_at timestamp")
     try:
         occurred_at = datetime.fromisoformat(stamp)
     except ValueError:
         return RejectedRow(line, "created_at is not an ISO 8601 timestamp")
-    if occurred_at.tzinfo is None:
+    if len(stamp) == 27 and stamp[26] == "Z" and stamp[19] == ".":
+        instant = stamp[:26]  # the export's own spelling is already canonical
+    elif occurred_at.tzinfo is None:
         return RejectedRow(line, "created_at has no UTC offset (was the file re-saved by a spreadsheet?)")
-    occurred_at = occurred_at.astimezone(UTC)
+    else:
+        occurred_at = occurred_at.astimezone(UTC)
+        instant = canonical_instant(occurred_at)
     try:
-        actor = parse_actor_cell(actor_info) if isinstance(actor_info, str) else parse_info_cell(actor_info)
+        actor = parse_actor_cell(actor_info) if type(actor_info) is str else parse_info_cell(actor_info)
     except UnreadableCell:
         return RejectedRow(line, "actor_info could not be read")
     try:
@@ -132,26 +160,23 @@ def normalise_row(
     except UnreadableCell:
         return RejectedRow(line, "entity_info could not be read")
     metadata = actor.get("metadata")
-    email = metadata.get("email_address") if isinstance(metadata, dict) else None
-    email = _text(email).strip().lower()
+    email = _text(metadata.get("email_address")).strip().lower() if type(metadata) is dict else ""
     uuid = _text(actor.get("uuid")).strip()
     entity_id = _text(entity.get("uuid")).strip()
-    device = _text(device_id).strip()
+    device = (device_id if type(device_id) is str else _text(device_id)).strip()
     if device in _NONE_TEXT:
         device = ""
     return AuditRecord(
-        line=line,
-        occurred_at=occurred_at,
-        event=event,
-        actor_email=email,
-        actor_name=_text(actor.get("name")).strip() if email else "",
-        actor_uuid=uuid,
-        entity_type=_text(entity.get("type")).strip(),
-        entity_id=entity_id,
-        client_platform=coarse_platform(_text(client_platform)),
-        dedupe_key=dedupe_key(
-            occurred_at=occurred_at, event=event, actor=uuid or email, entity_id=entity_id, device_id=device
-        ),
+        line,
+        occurred_at,
+        event,
+        email,
+        _text(actor.get("name")).strip() if email else "",
+        uuid,
+        _text(entity.get("type")).strip(),
+        entity_id,
+        _platform(client_platform if type(client_platform) is str else _text(client_platform)),
+        dedupe_key(instant=instant, event=event, actor=uuid or email, entity_id=entity_id, device_id=device),
     )
 
 
@@ -265,6 +290,10 @@ def _check_csv_header(text: str) -> None:
 def _csv_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
     header_line = text.readline()
+    header_at = 1
+    while header_line and not header_line.strip():  # blank lines before the header
+        header_line = text.readline()
+        header_at += 1
     delimiter = _delimiter(header_line)
     columns = _header_columns(header_line)
     index = {name: columns.index(name) for name in set(columns)}
@@ -272,14 +301,20 @@ def _csv_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
     width = len(columns)
     i_created, i_event, i_actor = index["created_at"], index["event"], index["actor_info"]
     i_entity, i_device, i_platform = (index.get(n, width) for n in ("entity_info", "device_id", "client_platform"))
-    line = 1  # the header
+    line = header_at
     for row in reader:
         start = line + 1
-        line = reader.line_num + 1
-        if not row or (len(row) == 1 and not row[0].strip()):
+        line = reader.line_num + header_at
+        cells = len(row)
+        if not cells or (cells == 1 and not row[0].strip()):
             continue
-        if len(row) <= width:
-            row += [""] * (width + 1 - len(row))
+        # Cells past the header's are ignored; a missing optional column reads row[width], kept "".
+        if cells != width:
+            if cells < width:
+                row += [""] * (width - cells)
+            else:
+                del row[width:]
+        row.append("")
         yield normalise_row(
             start, row[i_created], row[i_event], row[i_actor], row[i_entity], row[i_device], row[i_platform]
         )
