@@ -144,7 +144,7 @@ def normalise_row(
         occurred_at = datetime.fromisoformat(stamp)
     except ValueError:
         return RejectedRow(line, "created_at is not an ISO 8601 timestamp")
-    if len(stamp) == 27 and stamp[26] == "Z" and stamp[19] == ".":
+    if len(stamp) == 27 and stamp[26] == "Z" and stamp[19] == "." and stamp[10] == "T":
         instant = stamp[:26]  # the export's own spelling is already canonical
     elif occurred_at.tzinfo is None:
         return RejectedRow(line, "created_at has no UTC offset (was the file re-saved by a spreadsheet?)")
@@ -163,6 +163,11 @@ def normalise_row(
     email = _text(metadata.get("email_address")).strip().lower() if type(metadata) is dict else ""
     uuid = _text(actor.get("uuid")).strip()
     entity_id = _text(entity.get("uuid")).strip()
+    entity_type = _text(entity.get("type")).strip()
+    if len(event) > MAX_EVENT or len(entity_id) > MAX_ENTITY_ID or len(entity_type) > MAX_ENTITY_TYPE:
+        return RejectedRow(line, _too_long(event=event, entity_id=entity_id, entity_type=entity_type))
+    if email and (len(email) > MAX_EMAIL or len(uuid) > MAX_UUID):
+        return RejectedRow(line, _too_long(email=email, uuid=uuid))
     device = (device_id if type(device_id) is str else _text(device_id)).strip()
     if device in _NONE_TEXT:
         device = ""
@@ -171,13 +176,30 @@ def normalise_row(
         occurred_at,
         event,
         email,
-        _text(actor.get("name")).strip() if email else "",
+        _text(actor.get("name")).strip()[:MAX_NAME] if email else "",
         uuid,
-        _text(entity.get("type")).strip(),
+        entity_type,
         entity_id,
         _platform(client_platform if type(client_platform) is str else _text(client_platform)),
         dedupe_key(instant=instant, event=event, actor=uuid or email, entity_id=entity_id, device_id=device),
     )
+
+
+_LIMITS = {
+    "event": ("event name", MAX_EVENT),
+    "entity_id": ("entity_info uuid", MAX_ENTITY_ID),
+    "entity_type": ("entity_info type", MAX_ENTITY_TYPE),
+    "email": ("actor email", MAX_EMAIL),
+    "uuid": ("actor uuid", MAX_UUID),
+}
+
+
+def _too_long(**values: str) -> str:
+    for key, value in values.items():
+        label, limit = _LIMITS[key]
+        if len(value) > limit:
+            return f"{label} is longer than {limit} characters"
+    return "a value is too long"
 
 
 class AuditLogFile:
