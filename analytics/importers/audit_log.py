@@ -80,9 +80,10 @@ class RejectedRow(NamedTuple):
 
 
 def coarse_platform(raw: str) -> str:
-    raw = raw.strip().lower()
-    if raw in _NONE_TEXT:
+    raw = raw.strip()
+    if raw in _NONE_TEXT:  # before lower-casing: "None" is Python's spelling of no value
         return ""
+    raw = raw.lower()
     if raw in _PLATFORMS:
         return _PLATFORMS[raw]
     for hint, platform in (("web", "web"), ("desktop", "desktop"), ("ios", "mobile"), ("android", "mobile")):
