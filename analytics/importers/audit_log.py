@@ -14,6 +14,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -299,15 +300,24 @@ def _header_columns(header_line: str) -> list[str]:
     return [cell.strip().lstrip("\ufeff").lower() for cell in row]
 
 
+_COLUMN_NAME = re.compile(r"[a-z][a-z0-9_ ]{0,39}")
+
+
 def _check_csv_header(text: str) -> None:
     header_line = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
     columns = _header_columns(header_line)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        shown = ", ".join(c for c in columns[:12] if c) or "none"
-        raise UnsupportedFile(
-            f"The CSV lacks the column(s) {', '.join(missing)} (found: {shown[:300]}). " + EXPECTED
-        )
+        if "\ufffd" in header_line:
+            raise UnsupportedFile("The file is neither a ZIP, CSV nor JSON file (it is not UTF-8 text). " + EXPECTED)
+        names = [c for c in columns if c]
+        # Quote the first line only when it is a header: a headerless export's first line is an
+        # event, with an IP address, user agent and event_info that must not end up in the error.
+        if names and all(_COLUMN_NAME.fullmatch(c) for c in names):
+            found = "found: " + ", ".join(names[:12])[:300]
+        else:
+            found = "its first line is not a row of column names"
+        raise UnsupportedFile(f"The CSV lacks the column(s) {', '.join(missing)} ({found}). " + EXPECTED)
 
 
 def _csv_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
