@@ -66,11 +66,17 @@ class Upload(models.Model):
 class Event(models.Model):
     occurred_at = models.DateTimeField(help_text="UTC instant")
     event = models.CharField(max_length=100, help_text="Event name as exported")
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    # No database-level foreign keys on the two high-volume tables: checking them costs more than
+    # the insert itself at millions of rows. Rows are only written and deleted through the services.
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="events", db_constraint=False
+    )
     entity_type = models.CharField(max_length=50, blank=True)
     entity_id = models.CharField(max_length=100, blank=True)
     client_platform = models.CharField(max_length=20, blank=True, help_text="web, desktop, mobile or other")
-    upload = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="events")
+    upload = models.ForeignKey(
+        Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="events", db_constraint=False
+    )
     dedupe_key = models.CharField(max_length=32, unique=True)
 
     class Meta:
@@ -89,7 +95,9 @@ class DailyActivity(models.Model):
 
     timezone = models.CharField(max_length=64)
     day = models.DateField()
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.CASCADE, related_name="daily_activity")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="daily_activity", db_constraint=False
+    )
     events = models.PositiveIntegerField(default=0)
     conversations = models.PositiveIntegerField(default=0)
     projects = models.PositiveIntegerField(default=0)

@@ -54,6 +54,8 @@ def _insert_postgresql(records: Sequence[AuditRecord], member_ids: dict[str, int
     # several times faster than row-wise INSERTs, and duplicates are skipped by the database.
     table = Event._meta.db_table
     with connection.cursor() as cursor:
+        # A batch lost to a crash is re-imported when the upload is taken over, so skip the wait for the flush.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
         cursor.execute(
             "CREATE TEMP TABLE IF NOT EXISTS event_import_stage ("
             "occurred_at timestamptz, event text, member_id bigint, entity_type text, entity_id text, "
