@@ -64,6 +64,7 @@ class Command(BaseCommand):
             "label": options["label"] or f"{connection.vendor}-{options['rows']}",
             "vendor": connection.vendor,
             "machine": machine_info(),
+            "code": code_info(),
             "load_before": os.getloadavg(),
         }
         call_command("migrate", verbosity=0)
@@ -214,6 +215,7 @@ class Command(BaseCommand):
     def _summary(self, results: list[dict]) -> None:
         if not results:
             raise CommandError("No results to summarise.")
+        results = sorted(results, key=lambda r: (r["vendor"] != "sqlite", -r["import"]["rows_imported"]))
         w = self.stdout.write
         machine = results[0]["machine"]
         w("")
@@ -224,6 +226,10 @@ class Command(BaseCommand):
         )
         loads = ", ".join(f"{r['label']} {r['load_before'][0]:.1f}→{r['load_after'][0]:.1f}" for r in results)
         w(f"Load average (1 min) before→after each run: {loads}")
+        for r in results:
+            code = r.get("code") or {}
+            modified = ", ".join(line[3:] for line in code.get("modified", [])) or "none"
+            w(f"Code for {r['label']}: commit {code.get('commit', '?')}, uncommitted changes: {modified}")
         w("")
         w(f"{'run':<22} {'database':<24} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'target':>8} {'peak MB':>8} {'CPU s':>7}  ok?")
         for r in results:
@@ -312,11 +318,24 @@ def machine_info() -> dict:
     }
 
 
+def code_info() -> dict:
+    """The commit benchmarked, and which tracked files differed from it (others edit the tree too)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=10
+            ).stdout.rstrip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    return {"commit": git("rev-parse", "--short", "HEAD"), "modified": git("status", "--porcelain", "--untracked-files=no").splitlines()}
+
+
 def database_info() -> dict:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
-            version = f"PostgreSQL {cursor.fetchone()[0]}"
+            version = f"PostgreSQL {cursor.fetchone()[0].split(' (')[0]}"
         elif connection.vendor == "sqlite":
             cursor.execute("SELECT sqlite_version()")
             version = f"SQLite {cursor.fetchone()[0]}"
