@@ -75,12 +75,22 @@ class Event(models.Model):
     entity_id = models.CharField(max_length=100, blank=True)
     client_platform = models.CharField(max_length=20, blank=True, help_text="web, desktop, mobile or other")
     upload = models.ForeignKey(
-        Upload, null=True, blank=True, on_delete=models.SET_NULL, related_name="events", db_constraint=False
+        Upload,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        db_constraint=False,
+        db_index=False,  # covered by event_upload_occurred_at
     )
     dedupe_key = models.CharField(max_length=32, unique=True)
 
     class Meta:
-        indexes = [models.Index(fields=["occurred_at"], name="event_occurred_at")]
+        indexes = [
+            models.Index(fields=["occurred_at"], name="event_occurred_at"),
+            # Counts and time span of one upload's events, read from the index alone.
+            models.Index(fields=["upload", "occurred_at"], name="event_upload_occurred_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} at {self.occurred_at:%Y-%m-%d %H:%M}"
@@ -111,3 +121,41 @@ class DailyActivity(models.Model):
             models.Index(fields=["timezone", "member", "day"], name="activity_tz_member_day"),
         ]
         permissions = [("view_dashboard", "Can view the usage dashboard")]
+
+
+class DailyTotal(models.Model):
+    """Organisation-wide figures per calendar day in `timezone`, summed from DailyActivity.
+
+    Charts and cards read these few hundred rows instead of scanning the per-member rollup.
+    """
+
+    timezone = models.CharField(max_length=64)
+    day = models.DateField()
+    active_users = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+    projects = models.PositiveIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["timezone", "day"], name="daily_total_unique_day")]
+
+
+class MemberTotal(models.Model):
+    """Per member, in `timezone`: the first and last active day and all-time counts.
+
+    The member table reads one row per member from here, corrected for days after the as-of day.
+    """
+
+    timezone = models.CharField(max_length=64)
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="totals", db_constraint=False
+    )
+    first_day = models.DateField()
+    last_day = models.DateField()
+    last_event_at = models.DateTimeField()
+    events = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["timezone", "member"], name="member_total_tz_member")]

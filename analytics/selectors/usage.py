@@ -1,4 +1,5 @@
-"""Usage figures, read from the daily rollups of one timezone.
+"""Usage figures, read from the daily rollups of one timezone (DailyActivity per member and day,
+and the DailyTotal and MemberTotal tables summed from it).
 
 Definitions (shared by the dashboard and `usage_report`): days are calendar days in the
 timezone; only days up to and including `as_of` count; "last 7 days" is `as_of` and the six
@@ -14,10 +15,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
-from analytics.models import DailyActivity, Member
+from analytics.models import DailyActivity, DailyTotal, Member, MemberTotal
 
 DEFINITIONS = {
     "users": "Members with at least one event of any kind up to the as-of day. Service accounts never count.",
@@ -56,23 +57,22 @@ def reporting_today(*, timezone: str | None = None) -> date:
     return datetime.now(ZoneInfo(timezone or reporting_timezone())).date()
 
 
-def _rollups(*, as_of: date, timezone: str) -> QuerySet[DailyActivity]:
-    return DailyActivity.objects.filter(timezone=timezone, day__lte=as_of)
+def _daily_totals(*, as_of: date, timezone: str) -> QuerySet[DailyTotal]:
+    return DailyTotal.objects.filter(timezone=timezone, day__lte=as_of)
 
 
 def usage_totals_get(*, as_of: date, timezone: str) -> UsageTotals:
-    rollups = _rollups(as_of=as_of, timezone=timezone)
-    sums = rollups.aggregate(
+    sums = _daily_totals(as_of=as_of, timezone=timezone).aggregate(
         conversations=Coalesce(Sum("conversations"), 0),
         projects=Coalesce(Sum("projects"), 0),
         files=Coalesce(Sum("files"), 0),
-        users=Count("member", distinct=True),
     )
-    return UsageTotals(**sums)
+    users = MemberTotal.objects.filter(timezone=timezone, member__isnull=False, first_day__lte=as_of).count()
+    return UsageTotals(users=users, **sums)
 
 
 def conversation_windows_get(*, as_of: date, timezone: str) -> ConversationWindows:
-    sums = _rollups(as_of=as_of, timezone=timezone).aggregate(
+    sums = _daily_totals(as_of=as_of, timezone=timezone).aggregate(
         last_7_days=Coalesce(Sum("conversations", filter=Q(day__gte=as_of - timedelta(days=6))), 0),
         last_30_days=Coalesce(Sum("conversations", filter=Q(day__gte=as_of - timedelta(days=29))), 0),
         all_time=Coalesce(Sum("conversations"), 0),
@@ -80,50 +80,66 @@ def conversation_windows_get(*, as_of: date, timezone: str) -> ConversationWindo
     return ConversationWindows(**sums)
 
 
-def _daily_series(*, as_of: date, timezone: str, counts: dict[date, int]) -> list[tuple[date, int]]:
-    first = _rollups(as_of=as_of, timezone=timezone).aggregate(first=Min("day"))["first"]
-    if first is None:
+def _daily_series(*, as_of: date, timezone: str, field: str) -> list[tuple[date, int]]:
+    """One (day, value) pair per day from the first event's day to `as_of`, zero days included."""
+    counts = dict(_daily_totals(as_of=as_of, timezone=timezone).values_list("day", field))
+    if not counts:
         return []
+    first = min(counts)
     return [(first + timedelta(days=n), counts.get(first + timedelta(days=n), 0)) for n in range((as_of - first).days + 1)]
 
 
 def daily_active_users_list(*, as_of: date, timezone: str) -> list[tuple[date, int]]:
-    """One (day, users) pair per day from the first event's day to `as_of`, zero days included."""
-    rows = (
-        _rollups(as_of=as_of, timezone=timezone)
-        .filter(member__isnull=False)
-        .values("day")
-        .annotate(users=Count("member"))
-        .values_list("day", "users")
-    )
-    return _daily_series(as_of=as_of, timezone=timezone, counts=dict(rows))
+    return _daily_series(as_of=as_of, timezone=timezone, field="active_users")
 
 
 def daily_conversations_list(*, as_of: date, timezone: str) -> list[tuple[date, int]]:
+    return _daily_series(as_of=as_of, timezone=timezone, field="conversations")
+
+
+def _activity_sum(*, timezone: str, field: str, days: Q) -> Subquery:
+    """The sum of a member's rollup `field` over some days, as a correlated subquery."""
     rows = (
-        _rollups(as_of=as_of, timezone=timezone)
-        .values("day")
-        .annotate(total=Sum("conversations"))
-        .values_list("day", "total")
+        DailyActivity.objects.filter(days, timezone=timezone, member=OuterRef("pk"))
+        .order_by()
+        .values("member")
+        .annotate(total=Sum(field))
+        .values("total")
     )
-    return _daily_series(as_of=as_of, timezone=timezone, counts=dict(rows))
+    return Subquery(rows, output_field=IntegerField())
 
 
 def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
     """Members with an event up to `as_of`, annotated with conversations_7d, conversations_30d,
-    conversations_all_time and latest_event_at; unordered, for tables to sort."""
-    activity = "daily_activity"
+    conversations_all_time and latest_event_at; unordered, for tables to sort.
+
+    All-time counts and last seen come from MemberTotal, corrected by the rollup rows after
+    `as_of` (none when as-of is the last day with data), so a page reads one row per member
+    plus a few days of rollups, not every rollup row.
+    """
+    after = Q(day__gt=as_of)
+    last_seen_by_as_of = (
+        DailyActivity.objects.filter(timezone=timezone, member=OuterRef("pk"), day__lte=as_of)
+        .order_by("-day")
+        .values("last_event_at")[:1]
+    )
     return (
-        Member.objects.filter(**{f"{activity}__timezone": timezone, f"{activity}__day__lte": as_of})
+        Member.objects.filter(totals__timezone=timezone, totals__first_day__lte=as_of)
         .annotate(
             conversations_7d=Coalesce(
-                Sum(f"{activity}__conversations", filter=Q(**{f"{activity}__day__gte": as_of - timedelta(days=6)})), 0
+                _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=6), day__lte=as_of)),
+                0,
             ),
             conversations_30d=Coalesce(
-                Sum(f"{activity}__conversations", filter=Q(**{f"{activity}__day__gte": as_of - timedelta(days=29)})), 0
+                _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=29), day__lte=as_of)),
+                0,
             ),
-            conversations_all_time=Coalesce(Sum(f"{activity}__conversations"), 0),
-            latest_event_at=Max(f"{activity}__last_event_at"),
+            conversations_all_time=F("totals__conversations")
+            - Coalesce(_activity_sum(timezone=timezone, field="conversations", days=after), 0),
+            latest_event_at=Case(
+                When(totals__last_day__lte=as_of, then=F("totals__last_event_at")),
+                default=Subquery(last_seen_by_as_of),
+            ),
         )
         .order_by()
     )

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
-from analytics.models import DailyActivity, Event
+from analytics.models import DailyActivity, DailyTotal, Event, MemberTotal
 
 _INSERT_DAY = """
 INSERT INTO {rollup} (timezone, day, member_id, events, conversations, projects, files, last_event_at)
@@ -25,6 +25,23 @@ SELECT %s, %s, member_id, COUNT(*),
 FROM {event}
 WHERE occurred_at >= %s AND occurred_at < %s
 GROUP BY member_id
+"""
+
+
+_INSERT_DAILY_TOTALS = """
+INSERT INTO {total} (timezone, day, active_users, events, conversations, projects, files)
+SELECT timezone, day, COUNT(member_id), SUM(events), SUM(conversations), SUM(projects), SUM(files)
+FROM {rollup}
+WHERE timezone = %s AND day >= %s AND day <= %s
+GROUP BY timezone, day
+"""
+
+_INSERT_MEMBER_TOTALS = """
+INSERT INTO {total} (timezone, member_id, first_day, last_day, last_event_at, events, conversations)
+SELECT timezone, member_id, MIN(day), MAX(day), MAX(last_event_at), SUM(events), SUM(conversations)
+FROM {rollup}
+WHERE timezone = %s
+GROUP BY timezone, member_id
 """
 
 
@@ -42,11 +59,13 @@ def rollup_timezones() -> list[str]:
 
 
 def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
-    """Recompute the rollup rows of the given days from events, in one transaction."""
+    """Recompute the rollup rows of the given days from events, and the totals built on them,
+    in one transaction."""
     days = sorted(set(days))
     if not days:
         return
-    sql = _INSERT_DAY.format(rollup=DailyActivity._meta.db_table, event=Event._meta.db_table)
+    rollup = DailyActivity._meta.db_table
+    sql = _INSERT_DAY.format(rollup=rollup, event=Event._meta.db_table)
     ops = connection.ops
     with transaction.atomic():
         for chunk_start in range(0, len(days), 500):
@@ -63,6 +82,13 @@ def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
                         ops.adapt_datetimefield_value(end),
                     ],
                 )
+            first, last = ops.adapt_datefield_value(days[0]), ops.adapt_datefield_value(days[-1])
+            DailyTotal.objects.filter(timezone=timezone, day__gte=days[0], day__lte=days[-1]).delete()
+            cursor.execute(
+                _INSERT_DAILY_TOTALS.format(total=DailyTotal._meta.db_table, rollup=rollup), [timezone, first, last]
+            )
+            MemberTotal.objects.filter(timezone=timezone).delete()
+            cursor.execute(_INSERT_MEMBER_TOTALS.format(total=MemberTotal._meta.db_table, rollup=rollup), [timezone])
 
 
 def _local_days(*, first: datetime, last: datetime, timezone: str) -> list[date]:
@@ -82,7 +108,8 @@ def rollup_rebuild(*, timezone: str) -> None:
     span = Event.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
     first, last = span.first(), span.last()
     with transaction.atomic():
-        DailyActivity.objects.filter(timezone=timezone).delete()
+        for model in (DailyActivity, DailyTotal, MemberTotal):
+            model.objects.filter(timezone=timezone).delete()
         if first is not None:
             rollup_refresh(timezone=timezone, days=_local_days(first=first, last=last, timezone=timezone))
 

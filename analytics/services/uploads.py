@@ -132,8 +132,6 @@ class _ImportState:
     rejected_sample: list = field(default_factory=list)
     member_ids: dict[str, int] = field(default_factory=dict)
     sightings: dict[str, _MemberSighting] = field(default_factory=dict)
-    first_new: datetime | None = None
-    last_new: datetime | None = None
 
 
 class _BatchWriter:
@@ -214,26 +212,31 @@ def _upload_import(upload: Upload) -> None:
             writer.close()
         if state.rows_read == 0:
             raise UnsupportedFile("The file has a header but no events.")
-        _members_update(state)
-        if state.first_new is not None:
-            rollups_refresh_span(first=state.first_new, last=state.last_new)
+        # Every event this upload stored, in this attempt or one whose worker died, reaches the rollups.
+        span = Event.objects.filter(upload=upload).aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+        if span["first"] is not None:
+            rollups_refresh_span(first=span["first"], last=span["last"])
         if state.rows_rejected:
             report.seek(0)
             upload.rejected_report.save(f"upload-{upload.pk}-rejected.csv", File(report), save=False)
     imported = Event.objects.filter(upload=upload).count()
-    Upload.objects.filter(pk=upload.pk).update(
-        status=Upload.Status.DONE,
-        progress=100,
-        rows_read=state.rows_read,
-        rows_rejected=state.rows_rejected,
-        rows_imported=imported,
-        rows_duplicate=state.rows_read - state.rows_rejected - imported,
-        unknown_events=dict(state.unknown.most_common()),
-        rejected_sample=state.rejected_sample,
-        rejected_report=upload.rejected_report.name or "",
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-    )
+    # Members change in the same transaction that marks the upload done: a failure before it
+    # leaves them as they were.
+    with transaction.atomic():
+        _members_update(state)
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Upload.Status.DONE,
+            progress=100,
+            rows_read=state.rows_read,
+            rows_rejected=state.rows_rejected,
+            rows_imported=imported,
+            rows_duplicate=state.rows_read - state.rows_rejected - imported,
+            unknown_events=dict(state.unknown.most_common()),
+            rejected_sample=state.rejected_sample,
+            rejected_report=upload.rejected_report.name or "",
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
 
 
 def _note_member(state: _ImportState, record: AuditRecord) -> None:
@@ -264,11 +267,6 @@ def _write_batch(state: _ImportState, batch: list[AuditRecord], progress: float)
             rows_rejected=state.rows_rejected,
             heartbeat_at=timezone.now(),
         )
-    if inserted:
-        first = min(r.occurred_at for r in batch)
-        last = max(r.occurred_at for r in batch)
-        state.first_new = first if state.first_new is None else min(state.first_new, first)
-        state.last_new = last if state.last_new is None else max(state.last_new, last)
 
 
 def _members_resolve(state: _ImportState, emails: set[str]) -> None:
