@@ -19,12 +19,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 
 from analytics.models import DailyActivity
+from analytics.services.rollups import rollup_ensure
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report_fixture.csv"
 
@@ -452,3 +455,34 @@ def test_with_no_events_the_report_is_empty_not_an_error(utc_reporting, db):
         "daily_conversations": [],
         "members": [],
     }
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
+@pytest.mark.xfail(
+    reason="bug: two first reports in a new timezone (or a report and an import) rebuild its rollups concurrently "
+    "and unlocked; neither sees the other's uncommitted rows, so figures double (or a unique constraint fails)",
+    strict=True,
+)
+def test_two_first_reports_in_a_new_timezone_at_once_do_not_double_count(transactional_db, settings, import_bytes):
+    settings.REPORTING_TIMEZONE = "UTC"
+    import_bytes(FIXTURE.read_bytes(), "report_fixture.csv")
+    rebuilt, finish = threading.Event(), threading.Event()
+
+    def slow_first_report():  # e.g. a dashboard request whose rebuild has not committed yet
+        try:
+            with transaction.atomic():
+                rollup_ensure(timezone="America/New_York")
+                rebuilt.set()
+                finish.wait(30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=slow_first_report)
+    other.start()
+    try:
+        assert rebuilt.wait(30)
+        report("--as-of", "2025-11-15", "--tz", "America/New_York")  # a second request meanwhile
+    finally:
+        finish.set()
+        other.join(30)
+    assert report("--as-of", "2025-11-15", "--tz", "America/New_York") == EXPECTED_NEW_YORK
