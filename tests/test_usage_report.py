@@ -477,12 +477,24 @@ def test_two_first_reports_in_a_new_timezone_at_once_do_not_double_count(transac
         finally:
             connection.close()
 
-    other = threading.Thread(target=slow_first_report)
-    other.start()
-    try:
-        assert rebuilt.wait(30)
-        report("--as-of", "2025-11-15", "--tz", "America/New_York")  # a second request meanwhile
-    finally:
-        finish.set()
-        other.join(30)
+    second_failed: list[BaseException] = []
+
+    def second_report():  # another request meanwhile
+        try:
+            report("--as-of", "2025-11-15", "--tz", "America/New_York")
+        except BaseException as exc:  # noqa: BLE001 - re-raised below, in the test's thread
+            second_failed.append(exc)
+        finally:
+            connection.close()
+
+    first, second = threading.Thread(target=slow_first_report), threading.Thread(target=second_report)
+    first.start()
+    assert rebuilt.wait(30)
+    second.start()
+    second.join(3)  # it may wait on the first's uncommitted rows
+    finish.set()
+    first.join(30)
+    second.join(30)
+    if second_failed:
+        raise second_failed[0]
     assert report("--as-of", "2025-11-15", "--tz", "America/New_York") == EXPECTED_NEW_YORK
