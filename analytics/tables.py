@@ -5,6 +5,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils.timezone import localtime
 
@@ -29,6 +30,9 @@ class CountColumn(tables.Column):
     def __init__(self, *args, definition: str, **kwargs):
         attrs = {"th": {"title": definition, "class": "numeric"}, "td": {"class": "numeric"}}
         super().__init__(*args, attrs=attrs, **kwargs)
+
+
+PER_PAGE = 25
 
 
 class MemberActivityTable(tables.Table):
@@ -63,13 +67,17 @@ class MemberActivityTable(tables.Table):
         order_by = "-conversations_all_time"
         orderable = True
         empty_text = "No member has any activity up to this day."
-        per_page = 25
+        per_page = PER_PAGE
 
     order_name = _ordered("name")
     order_conversations_7d = _ordered("conversations_7d")
     order_conversations_30d = _ordered("conversations_30d")
     order_conversations_all_time = _ordered("conversations_all_time")
     order_latest_event_at = _ordered("latest_event_at")
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        # Always PER_PAGE: django-tables2 would otherwise take ?per_page= from anyone, up to every member.
+        return super().paginate(paginator_class, PER_PAGE, page, *args, **kwargs)
 
     def render_name(self, value) -> str:
         return value or "—"

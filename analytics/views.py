@@ -11,7 +11,6 @@ from analytics.roles import DASHBOARD_PERMISSION
 from analytics.selectors import usage
 from analytics.tables import MemberActivityTable
 
-MEMBERS_PER_PAGE = 25
 LEADERBOARD_SIZE = 10
 
 
@@ -70,7 +69,7 @@ def dashboard_conversations(request):
     context = _dashboard_context(request, tab="conversations")
     as_of, timezone = context["as_of"], context["timezone"]
     table = MemberActivityTable(usage.member_activity_list(as_of=as_of, timezone=timezone))
-    RequestConfig(request, paginate={"per_page": MEMBERS_PER_PAGE}).configure(table)
+    RequestConfig(request, paginate=True).configure(table)  # ?sort= and ?page=, applied in SQL
     context.update(
         windows=usage.conversation_windows_get(as_of=as_of, timezone=timezone),
         table=table,

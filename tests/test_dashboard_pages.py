@@ -220,6 +220,13 @@ def test_sort_links_keep_the_as_of_day(viewer_client, sample):
     assert 'href="?as_of=2025-09-05&amp;sort=conversations_all_time"' in html
 
 
+def test_choosing_another_day_keeps_the_sort(viewer_client, sample):
+    html = html_of(viewer_client, "dashboard-conversations", as_of=AS_OF, sort="email")
+
+    form = re.search(r'<form class="as-of-form".*?</form>', html, re.S).group(0)
+    assert '<input type="hidden" name="sort" value="email">' in form
+
+
 def test_the_member_table_pages_25_members_at_a_time(viewer_client, import_bytes):
     emails = {f"member{n:02d}@example.com": n for n in range(1, 31)}  # 30 members, n conversations each
     assert import_bytes(export_csv(emails)).status == "done"
@@ -232,6 +239,15 @@ def test_the_member_table_pages_25_members_at_a_time(viewer_client, import_bytes
     assert 'href="?as_of=2025-09-05&amp;page=2"' in first
     assert "26–30 of 30 members" in second
     assert card(first, "users") == "30"
+
+
+@pytest.mark.parametrize("query", [{"per_page": "1000"}, {"page": "99"}, {"page": "x"}, {"sort": "password"}])
+def test_the_member_table_ignores_page_sizes_and_tolerates_odd_parameters(viewer_client, import_bytes, query):
+    import_bytes(export_csv({f"member{n:02d}@example.com": n for n in range(1, 31)}))
+
+    rows = member_rows(html_of(viewer_client, "dashboard-conversations", as_of=AS_OF, **query))
+
+    assert len(rows) in (25, 5)  # a whole page: the first, or the last for a page past the end
 
 
 def test_changing_the_sort_goes_back_to_the_first_page(viewer_client, import_bytes):
