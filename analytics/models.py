@@ -69,7 +69,13 @@ class Event(models.Model):
     # No database-level foreign keys on the two high-volume tables: checking them costs more than
     # the insert itself at millions of rows. Rows are only written and deleted through the services.
     member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="events", db_constraint=False
+        Member,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_constraint=False,
+        db_index=False,  # nothing reads events by member on a hot path; rollups carry the member
     )
     entity_type = models.CharField(max_length=50, blank=True)
     entity_id = models.CharField(max_length=100, blank=True)

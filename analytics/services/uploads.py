@@ -135,18 +135,17 @@ class _ImportState:
 
 
 class _BatchWriter:
-    """Writes batches to the database, in a thread of its own where it can, so that parsing the
-    next batch overlaps the database's work on this one (the drivers release the GIL meanwhile).
-
-    Inside a transaction (tests) or on an in-memory SQLite database another thread could not
-    see the data, so batches are then written inline.
+    """Writes batches to the database. On PostgreSQL it does so from a thread of its own, so that
+    parsing the next batch overlaps the server's work on this one (psycopg releases the GIL while
+    it waits). SQLite's driver takes the GIL back after every row, so a thread there only queues
+    behind the parser; and inside a transaction (tests) another thread could not see the data.
     """
 
     def __init__(self, state: _ImportState):
         self._state = state
         self._error: BaseException | None = None
         self._thread = None
-        if not connection.in_atomic_block and not (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self._queue: queue.Queue = queue.Queue(maxsize=2)  # bounded: memory stays flat
             self._thread = threading.Thread(target=self._run, name=f"upload-{state.upload.pk}-writer", daemon=True)
             self._thread.start()
