@@ -164,11 +164,6 @@ def test_a_reprocessed_upload_does_not_steal_events_of_an_earlier_upload(db, mon
     assert Event.objects.filter(upload=earlier).count() == 8
 
 
-@pytest.mark.xfail(
-    reason="bug: re-processing refreshes rollups only for events it inserts itself; events stored by the "
-    "dead attempt never reach DailyActivity, so the dashboard and usage_report miss them",
-    strict=True,
-)
 @pytest.mark.parametrize(
     "dies_in, call", [("event_bulk_insert", 3), ("rollups_refresh_span", 1)], ids=["midway", "before-rollups"]
 )
