@@ -157,6 +157,8 @@ def test_client_platform_is_coarsened(raw, platform):
         "2025-09-03T13:30:00+02:00",
         "2025-09-03T07:30:00.000000-04:00",
         "  2025-09-03T11:30:00Z  ",
+        "2025-09-03t11:30:00z",
+        "2025-09-03T11:30:00.000000z",
     ],
 )
 def test_every_spelling_of_one_instant_gives_the_same_instant_and_dedupe_key(spelling):
@@ -236,6 +238,8 @@ def test_json_values_are_accepted_as_well_as_csv_text():
     [
         ({"created_at": "yesterday"}, "created_at is not an ISO 8601 timestamp"),
         ({"created_at": "03/09/2025 11:30"}, "created_at is not an ISO 8601 timestamp"),
+        ({"created_at": "z"}, "created_at is not an ISO 8601 timestamp"),
+        ({"created_at": "2025-09-03T11:30:00UTC"}, "created_at is not an ISO 8601 timestamp"),
         ({"created_at": ""}, "missing created_at timestamp"),
         ({"created_at": None}, "missing created_at timestamp"),
         ({"created_at": "2025-09-03T11:30:00"}, "created_at has no UTC offset (was the file re-saved by a spreadsheet?)"),

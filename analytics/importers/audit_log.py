@@ -145,7 +145,10 @@ def normalise_row(
     try:
         occurred_at = datetime.fromisoformat(stamp)
     except ValueError:
-        return RejectedRow(line, "created_at is not an ISO 8601 timestamp")
+        try:  # RFC 3339 allows a lower-case "z", which fromisoformat does not (only tried on failure)
+            occurred_at = datetime.fromisoformat(stamp[:-1] + "Z" if stamp[-1] == "z" else "")
+        except ValueError:
+            return RejectedRow(line, "created_at is not an ISO 8601 timestamp")
     if len(stamp) == 27 and stamp[26] == "Z" and stamp[19] == "." and stamp[10] == "T":
         instant = stamp[:26]  # the export's own spelling is already canonical
     elif occurred_at.tzinfo is None:
