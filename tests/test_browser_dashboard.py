@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 
+from analytics.roles import USAGE_VIEWERS
 from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -29,7 +31,18 @@ AS_OF = "2025-09-05"
 # Playwright's sync API runs an event loop in this thread; fixtures still touch the database from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def dashboard_viewer(transactional_db, django_user_model):
+    """A member of the Usage viewers group. Transactional tests flush the tables between them, which
+    removes the groups the data migration made (permissions come back), so the group is made here."""
+    group, _ = Group.objects.get_or_create(name=USAGE_VIEWERS)
+    group.permissions.add(Permission.objects.get(content_type__app_label="analytics", codename="view_dashboard"))
+    user = django_user_model.objects.create_user(username="viewer", password=PASSWORD)
+    user.groups.add(group)
+    return user
 
 
 @pytest.fixture
@@ -72,12 +85,12 @@ def first_member(page) -> str:
     return page.locator("#member-activity tbody tr").first.locator("td").first.inner_text().strip()
 
 
-def test_a_viewer_logs_in_sees_the_charts_and_sorts_the_member_table(page, live_server, viewer, import_sample, settings):
+def test_a_viewer_logs_in_sees_the_charts_and_sorts_the_member_table(page, live_server, dashboard_viewer, import_sample, settings):
     settings.REPORTING_TIMEZONE = "UTC"
     assert import_sample("claude_enterprise_audit.csv").status == "done"
 
     page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", viewer.username)
+    page.fill("#id_username", dashboard_viewer.username)
     page.fill("#id_password", PASSWORD)
     page.click("#login-form input[type=submit]")
     page.wait_for_url(f"{live_server.url}/dashboard/")
