@@ -31,6 +31,7 @@ DEFINITIONS = {
     "last_30_days": "The as-of day and the 29 days before it.",
     "all_time": "Every day up to and including the as-of day.",
     "last_seen": "The member's latest event on or before the as-of day.",
+    "leaderboard": "The members who created the most conversations, all time up to the as-of day.",
 }
 
 

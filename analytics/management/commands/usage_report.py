@@ -26,6 +26,8 @@ class Command(BaseCommand):
             as_of = date.fromisoformat(options["as_of"]) if options["as_of"] else usage.reporting_today(timezone=timezone)
         except ValueError:
             raise CommandError("--as-of must be a date as YYYY-MM-DD") from None
+        if not date(2000, 1, 1) <= as_of <= date(2099, 12, 31):
+            raise CommandError("--as-of must lie between 2000-01-01 and 2099-12-31")
         rollup_ensure(timezone=timezone)
         totals = usage.usage_totals_get(as_of=as_of, timezone=timezone)
         windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone)
