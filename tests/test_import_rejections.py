@@ -244,6 +244,41 @@ def test_overlong_values_reject_the_row_not_the_file(import_bytes):
     ]
 
 
+def test_a_nul_character_in_a_stored_value_rejects_the_row_not_the_file(import_bytes):
+    # PostgreSQL text cannot hold NUL: such a row used to fail the whole upload there. The good
+    # rows come first and fill more than the 64 KiB the format check reads, as in a real export.
+    rows = many_rows(400)
+    bad = [
+        {**rows[0], "created_at": "2025-12-01T00:00:00Z", "event": "conversation\x00created"},
+        {**rows[0], "created_at": "2025-12-01T00:00:01Z", "actor_info": "{'name': 'Nu\x00l', 'metadata': {'email_address': 'nul@example.com'}}"},
+        {**rows[2], "created_at": "2025-12-01T00:00:02Z", "entity_info": "{'type': 'file', 'uuid': 'f\x00'}"},
+        {**rows[0], "created_at": "2025-12-01T00:00:03Z", "user_agent": "harmless\x00agent"},  # not stored
+    ]
+    content = to_csv(rows + bad)
+    assert b"\x00" not in content[:65536]
+    upload = import_bytes(content)
+    assert (upload.status, upload.rows_imported, upload.rows_rejected) == ("done", 401, 3)
+    assert upload.rejected_sample == [
+        {"line": 402, "reason": "event name holds a NUL character"},
+        {"line": 403, "reason": "actor_info could not be read"},
+        {"line": 404, "reason": "entity_info could not be read"},
+    ]
+    assert not Member.objects.filter(email="nul@example.com").exists()
+
+
+def test_a_nul_character_in_a_json_value_rejects_the_row_not_the_file(import_bytes):
+    objects = json.loads(sample("claude_enterprise_audit.json"))[:3]
+    objects[1]["actor_info"]["metadata"]["email_address"] = "bob\u0000@example.com"
+    objects[2]["entity_info"]["uuid"] = "a\u0000b"
+    lines = "\n".join(json.dumps(o) for o in objects).encode()  # NUL written as the escape \\u0000
+    upload = import_bytes(lines, "audit.jsonl")
+    assert (upload.status, upload.rows_imported, upload.rows_rejected) == ("done", 1, 2)
+    assert upload.rejected_sample == [
+        {"line": 2, "reason": "a value holds a NUL character"},
+        {"line": 3, "reason": "a value holds a NUL character"},
+    ]
+
+
 # --- files that are not audit logs -----------------------------------------------------------
 
 

@@ -169,7 +169,9 @@ def normalise_row(
     uuid = _text(actor.get("uuid")).strip()
     entity_id = _text(entity.get("uuid")).strip()
     entity_type = _text(entity.get("type")).strip()
-    if len(event) > MAX_EVENT or len(entity_id) > MAX_ENTITY_ID or len(entity_type) > MAX_ENTITY_TYPE:
+    # PostgreSQL text cannot hold NUL: one such row must not fail the whole upload. (NUL in a
+    # CSV's actor or entity cell already made it unreadable.)
+    if len(event) > MAX_EVENT or len(entity_id) > MAX_ENTITY_ID or len(entity_type) > MAX_ENTITY_TYPE or "\x00" in event:
         return RejectedRow(line, _too_long(event=event, entity_id=entity_id, entity_type=entity_type))
     if email and (len(email) > MAX_EMAIL or len(uuid) > MAX_UUID):
         return RejectedRow(line, _too_long(email=email, uuid=uuid))
@@ -202,6 +204,8 @@ _LIMITS = {
 def _too_long(**values: str) -> str:
     for key, value in values.items():
         label, limit = _LIMITS[key]
+        if "\x00" in value:
+            return f"{label} holds a NUL character"
         if len(value) > limit:
             return f"{label} is longer than {limit} characters"
     return "a value is too long"
@@ -360,7 +364,7 @@ def _csv_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
 def _json_record(line: int, item: Any) -> AuditRecord | RejectedRow:
     if not isinstance(item, dict):
         return RejectedRow(line, "not a JSON object")
-    return normalise_row(
+    record = normalise_row(
         line,
         item.get("created_at"),
         item.get("event"),
@@ -369,6 +373,12 @@ def _json_record(line: int, item: Any) -> AuditRecord | RejectedRow:
         item.get("device_id"),
         item.get("client_platform"),
     )
+    # JSON values are not read through the cell parser, which turns away NUL characters.
+    if type(record) is AuditRecord and "\x00" in (
+        record.actor_email + record.actor_name + record.actor_uuid + record.entity_type + record.entity_id
+    ):
+        return RejectedRow(line, "a value holds a NUL character")
+    return record
 
 
 def _skip_bom(binary: IO[bytes]) -> None:

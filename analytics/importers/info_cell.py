@@ -59,6 +59,8 @@ def parse_actor_cell(text: str) -> dict:
 def _parse_cascade(text: str) -> dict:
     if not text.startswith("{"):
         raise UnreadableCell("not a dict")
+    if "\x00" in text:  # a NUL character cannot be stored (PostgreSQL); only slow-path cells reach here
+        raise UnreadableCell("holds a NUL character")
     if text[1:].lstrip().startswith(('"', "}")):
         try:
             parsed = json.loads(text)
