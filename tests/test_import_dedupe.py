@@ -24,6 +24,12 @@ COLUMNS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def utc_reporting(settings):
+    """Rollups are checked in UTC, whatever REPORTING_TIMEZONE the environment sets."""
+    settings.REPORTING_TIMEZONE = "UTC"
+
+
 def sample(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 

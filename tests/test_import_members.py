@@ -10,9 +10,17 @@ import csv
 import io
 from datetime import UTC, datetime
 
+import pytest
+
 from analytics.models import DailyActivity, Event, Member
 
 COLUMNS = ["created_at", "actor_info", "event", "event_info", "entity_info", "device_id", "client_platform"]
+
+
+@pytest.fixture(autouse=True)
+def utc_reporting(settings):
+    """Rollups are checked in UTC, whatever REPORTING_TIMEZONE the environment sets."""
+    settings.REPORTING_TIMEZONE = "UTC"
 
 
 def actor(name: str, email: str | None, uuid: str = "") -> str:

@@ -21,6 +21,12 @@ from analytics.services.uploads import UploadBusy, upload_create, upload_process
 SAMPLE = Path(__file__).parent / "fixtures" / "samples" / "claude_enterprise_audit.csv"
 
 
+@pytest.fixture(autouse=True)
+def utc_reporting(settings):
+    """Rollups are checked in UTC, whatever REPORTING_TIMEZONE the environment sets."""
+    settings.REPORTING_TIMEZONE = "UTC"
+
+
 class WorkerDied(BaseException):
     """Stands for SIGKILL / a lost worker: not an Exception, so nothing in the pipeline catches it."""
 
