@@ -117,11 +117,13 @@ class Command(BaseCommand):
         command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "import_logs", "--sync", str(export)]
         self.stdout.write(f"Import: {' '.join(command[1:])} (separate process)")
         with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            cpu_before, pg_before = cpu_ticks(), postgres_cpu_seconds()
             started = time.perf_counter()
             child = subprocess.Popen(command, stdout=out, stderr=err, text=True)
             # wait4 gives this child's own resource usage (RUSAGE_CHILDREN would mix in any other child).
             _, status, usage = os.wait4(child.pid, 0)
             elapsed = time.perf_counter() - started
+            cpu_after, pg_after = cpu_ticks(), postgres_cpu_seconds()
             child.returncode = os.waitstatus_to_exitcode(status)
             out.seek(0)
             err.seek(0)
@@ -142,11 +144,19 @@ class Command(BaseCommand):
             "events_stored": Event.objects.count(),
             "members": Member.objects.count(),
             "processing_seconds": (upload.finished_at - upload.started_at).total_seconds(),
+            "rows_per_cpu_second": rows / max(usage.ru_utime + usage.ru_stime, 1e-9),
+            "machine_cpu": cpu_share(cpu_before, cpu_after),
         }
+        if connection.vendor == "postgresql" and pg_before is not None and pg_after is not None:
+            info["postgres_server_cpu_seconds"] = pg_after - pg_before
+        share = info["machine_cpu"]
         self.stdout.write(
             f"  {output}\n  {elapsed:.1f} s wall ({info['processing_seconds']:.1f} s processing, "
-            f"{usage.ru_utime + usage.ru_stime:.1f} s CPU): {info['rows_per_second']:,.0f} rows/s, "
-            f"peak RSS {info['peak_rss_mb']:.0f} MB"
+            f"{usage.ru_utime + usage.ru_stime:.1f} s CPU in the importer"
+            + (f", {info['postgres_server_cpu_seconds']:.1f} s in PostgreSQL" if "postgres_server_cpu_seconds" in info else "")
+            + f"): {info['rows_per_second']:,.0f} rows/s, peak RSS {info['peak_rss_mb']:.0f} MB\n"
+            f"  machine during the import: {share['busy']:.0%} busy, {share['steal']:.0%} stolen by the hypervisor, "
+            f"{share['idle']:.0%} idle"
         )
         if info["rows_rejected"] or info["rows_imported"] != rows:
             self.stderr.write(f"  Warning: expected {rows:,} imported and none rejected.")
@@ -231,16 +241,27 @@ class Command(BaseCommand):
             modified = ", ".join(line[3:] for line in code.get("modified", [])) or "none"
             w(f"Code for {r['label']}: commit {code.get('commit', '?')}, uncommitted changes: {modified}")
         w("")
-        w(f"{'run':<22} {'database':<24} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'target':>8} {'peak MB':>8} {'CPU s':>7}  ok?")
+        w(
+            f"{'run':<18} {'database':<17} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'target':>7} {'peak MB':>8} "
+            f"{'CPU s':>6} {'PG CPU s':>8} {'rows/CPU-s':>10} {'stolen':>7}  ok?"
+        )
         for r in results:
             imp = r["import"]
             target = TARGET_ROWS_PER_S.get(r["vendor"], 0)
             ok = imp["rows_per_second"] >= target and imp["peak_rss_mb"] < TARGET_PEAK_MB and not imp["rows_rejected"]
+            cpu = imp["cpu_user_seconds"] + imp["cpu_system_seconds"]
+            pg_cpu = imp.get("postgres_server_cpu_seconds")
+            pg_text = f"{pg_cpu:.1f}" if pg_cpu is not None else "-"
+            steal = (imp.get("machine_cpu") or {}).get("steal", 0.0)
             w(
-                f"{r['label']:<22} {r['database']['version'][:24]:<24} {imp['rows_imported']:>10,} {imp['seconds']:>8.1f} "
-                f"{imp['rows_per_second']:>9,.0f} {target:>8,} {imp['peak_rss_mb']:>8.0f} "
-                f"{imp['cpu_user_seconds'] + imp['cpu_system_seconds']:>7.1f}  {'yes' if ok else 'NO'}"
+                f"{r['label']:<18} {r['database']['version'][:17]:<17} {imp['rows_imported']:>10,} {imp['seconds']:>8.1f} "
+                f"{imp['rows_per_second']:>9,.0f} {target:>7,} {imp['peak_rss_mb']:>8.0f} {cpu:>6.1f} {pg_text:>8} "
+                f"{imp['rows_imported'] / max(cpu + (pg_cpu or 0), 1e-9):>10,.0f} {steal:>7.0%}  {'yes' if ok else 'NO'}"
             )
+        w(
+            "rows/s is wall-clock (the target); rows/CPU-s divides by importer + PostgreSQL CPU time, which "
+            "hides contention; stolen = share of the machine's CPU time taken by the hypervisor during the import."
+        )
         by_vendor: dict[str, dict[int, float]] = {}
         for r in results:
             by_vendor.setdefault(r["vendor"], {})[r["import"]["rows_imported"]] = r["import"]["peak_rss_mb"]
@@ -316,6 +337,56 @@ def machine_info() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
     }
+
+
+def cpu_ticks() -> list[int]:
+    """The machine-wide CPU counters of /proc/stat (user nice system idle iowait irq softirq steal)."""
+    try:
+        return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    except (OSError, ValueError, IndexError):
+        return []
+
+
+def cpu_share(before: list[int], after: list[int]) -> dict:
+    """How the machine's CPUs were spent between two cpu_ticks(): this run competes with others
+    for two vCPUs, and a hypervisor may take ("steal") a share of them too."""
+    if not before or not after:
+        return {"busy": 0.0, "steal": 0.0, "idle": 0.0}
+    delta = [b - a for a, b in zip(before, after)]
+    total = max(sum(delta), 1)
+    user, nice, system, idle, iowait, irq, softirq, steal = delta
+    return {
+        "busy": (user + nice + system + irq + softirq) / total,
+        "steal": steal / total,
+        "idle": (idle + iowait) / total,
+    }
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU seconds used so far by a local PostgreSQL: its live processes plus the children the
+    postmaster has reaped (a finished backend's time moves into the postmaster's cutime).
+    Includes any other client's work on the same server; None when no postgres process is visible."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        if name not in ("postgres", "postmaster"):
+            continue
+        fields = text[text.rfind(")") + 2 :].split()
+        found = True
+        parent_is_postgres = False
+        try:
+            parent = Path(f"/proc/{fields[1]}/stat").read_text()
+            parent_is_postgres = parent[parent.find("(") + 1 : parent.rfind(")")] in ("postgres", "postmaster")
+        except OSError:
+            pass
+        utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+        total += utime + stime + (0 if parent_is_postgres else cutime + cstime)
+    return total / ticks if found else None
 
 
 def code_info() -> dict:
