@@ -458,11 +458,6 @@ def test_with_no_events_the_report_is_empty_not_an_error(utc_reporting, db):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
-@pytest.mark.xfail(
-    reason="bug: two first reports in a new timezone (or a report and an import) rebuild its rollups concurrently "
-    "and unlocked; neither sees the other's uncommitted rows, so figures double (or a unique constraint fails)",
-    strict=True,
-)
 def test_two_first_reports_in_a_new_timezone_at_once_do_not_double_count(transactional_db, settings, import_bytes):
     settings.REPORTING_TIMEZONE = "UTC"
     import_bytes(FIXTURE.read_bytes(), "report_fixture.csv")

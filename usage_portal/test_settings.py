@@ -9,3 +9,6 @@ os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="usage-portal-tests-"))
 from usage_portal.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+
+# Close connections after each request and task, so no thread keeps the test database open.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -53,6 +53,16 @@ def day_bounds_utc(*, day: date, timezone: str) -> tuple[datetime, datetime]:
     return start, end
 
 
+def _lock_rollups() -> None:
+    """Serialise rollup writers (imports, first reports in a new timezone) until the transaction ends.
+
+    Readers are not blocked. SQLite transactions here are IMMEDIATE and so already exclusive.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {DailyActivity._meta.db_table} IN EXCLUSIVE MODE")
+
+
 def rollup_timezones() -> list[str]:
     kept = set(DailyActivity.objects.values_list("timezone", flat=True).distinct())
     return sorted(kept | {settings.REPORTING_TIMEZONE})
@@ -68,6 +78,7 @@ def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
     sql = _INSERT_DAY.format(rollup=rollup, event=Event._meta.db_table)
     ops = connection.ops
     with transaction.atomic():
+        _lock_rollups()
         for chunk_start in range(0, len(days), 500):
             DailyActivity.objects.filter(timezone=timezone, day__in=days[chunk_start : chunk_start + 500]).delete()
         with connection.cursor() as cursor:
@@ -108,6 +119,7 @@ def rollup_rebuild(*, timezone: str) -> None:
     span = Event.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
     first, last = span.first(), span.last()
     with transaction.atomic():
+        _lock_rollups()
         for model in (DailyActivity, DailyTotal, MemberTotal):
             model.objects.filter(timezone=timezone).delete()
         if first is not None:
@@ -115,5 +127,8 @@ def rollup_rebuild(*, timezone: str) -> None:
 
 
 def rollup_ensure(*, timezone: str) -> None:
-    if not DailyActivity.objects.filter(timezone=timezone).exists() and Event.objects.exists():
-        rollup_rebuild(timezone=timezone)
+    """Build a timezone's rollups unless they exist; two callers at once build them once."""
+    with transaction.atomic():
+        _lock_rollups()
+        if not DailyActivity.objects.filter(timezone=timezone).exists() and Event.objects.exists():
+            rollup_rebuild(timezone=timezone)
