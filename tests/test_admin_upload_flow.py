@@ -102,3 +102,11 @@ def test_importers_cannot_edit_or_delete_an_upload(client, importer, import_samp
 
     assert 'name="_save"' not in page
     assert client.post(reverse("admin:analytics_upload_delete", args=[upload.pk])).status_code == 403
+
+
+def test_the_uploads_list_offers_an_import_button(client, importer):
+    client.login(username=importer.username, password=PASSWORD)
+
+    page = client.get(reverse("admin:analytics_upload_changelist")).content.decode()
+
+    assert f'href="{reverse("admin:analytics_upload_add")}" class="addlink">Import audit log</a>' in page
