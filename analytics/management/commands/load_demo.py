@@ -7,6 +7,7 @@ role, get fixed passwords that are printed: fine for a local demo, never for a s
 
 from __future__ import annotations
 
+import os
 import tempfile
 import threading
 import time
@@ -25,7 +26,7 @@ from analytics.selectors.usage import reporting_today
 from analytics.services.uploads import UploadBusy, upload_create, upload_process
 
 DEMO_UPLOAD_NAME = "demo-claude-enterprise-audit-export.zip"
-URL = "http://127.0.0.1:8000/"
+URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000/")  # scripts/run says which port
 # (username, password, group, is_staff, is_superuser)
 DEMO_LOGINS = (
     ("viewer", "demo-viewer-pass", USAGE_VIEWERS, False, False),
