@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from analytics.importers.audit_log import AuditRecord, RejectedRow, normalise_row
-from analytics.importers.info_cell import UnreadableCell, parse_actor_cell, parse_info_cell
+from analytics.importers.info_cell import UnreadableCell, parse_info_cell
 
 UUID = "5b0e4a52-0d6c-4c1e-9a53-3f1a7d2c9e01"
 ENTITY = "0c5a8f7e-1b2d-4e3f-8a9b-7c6d5e4f3a21"
@@ -57,27 +57,27 @@ def test_python_none_true_and_false_are_read_as_python_values():
 
 def test_a_cpython_double_quoted_apostrophe_name_is_read_whole():
     # CPython's repr of "Dana O'Neil" uses double quotes; swapping quotes would break it.
-    assert parse_actor_cell(_actor('"Dana O\'Neil"'))["name"] == "Dana O'Neil"
+    assert parse_info_cell(_actor('"Dana O\'Neil"'))["name"] == "Dana O'Neil"
 
 
 def test_an_unquotable_apostrophe_name_inside_single_quotes_is_extracted_tolerantly():
     # 'Reece O'Sullivan' is neither JSON nor a Python literal.
     cell = _actor("'Reece O'Sullivan'")
-    parsed = parse_actor_cell(cell)
+    parsed = parse_info_cell(cell)
     assert parsed == {"name": "Reece O'Sullivan", "uuid": UUID, "metadata": {"email_address": "reece@example.com"}}
 
 
 def test_a_name_with_double_quotes_inside_single_quotes_is_not_mangled():
     # A naive quote swap turns this into broken JSON; the literal reads it as written.
-    assert parse_actor_cell(_actor("""'Sam "Hammer" Example'"""))["name"] == 'Sam "Hammer" Example'
+    assert parse_info_cell(_actor("""'Sam "Hammer" Example'"""))["name"] == 'Sam "Hammer" Example'
 
 
 def test_an_escaped_apostrophe_in_a_python_literal_is_unescaped():
-    assert parse_actor_cell(_actor(r"'Dana O\'Neil'"))["name"] == "Dana O'Neil"
+    assert parse_info_cell(_actor(r"'Dana O\'Neil'"))["name"] == "Dana O'Neil"
 
 
 def test_non_ascii_names_are_kept_verbatim():
-    assert parse_actor_cell(_actor("'Zoë Ångström-Łukasz'"))["name"] == "Zoë Ångström-Łukasz"
+    assert parse_info_cell(_actor("'Zoë Ångström-Łukasz'"))["name"] == "Zoë Ångström-Łukasz"
 
 
 @pytest.mark.parametrize("cell", ["", "   ", "{}", "None", "null", None, {}])

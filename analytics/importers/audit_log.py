@@ -19,11 +19,12 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import IO, Any, NamedTuple
 
 import ijson
 
-from .info_cell import UnreadableCell, parse_actor_cell, parse_info_cell
+from .info_cell import UnreadableCell, parse_info_cell
 
 REQUIRED_COLUMNS = ("created_at", "event", "actor_info")
 EXPECTED = (
@@ -65,6 +66,7 @@ class UnsupportedFile(Exception):
 class AuditRecord(NamedTuple):
     line: int
     occurred_at: datetime  # aware, UTC
+    instant: str  # the same, as YYYY-MM-DDTHH:MM:SS.ffffff
     event: str
     actor_email: str  # lower-cased; "" for service accounts and actor-less rows
     actor_name: str
@@ -123,6 +125,43 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else str(value)
 
 
+# An actor is (email, uuid, name), or a reject reason. Actors repeat on every row a person
+# writes, so a CSV's actor cells are read once each; entity cells are unique per row.
+_Actor = tuple[str, str, str] | str
+
+
+def _actor_from_dict(actor: dict) -> _Actor:
+    metadata = actor.get("metadata")
+    email = _text(metadata.get("email_address")).strip().lower() if type(metadata) is dict else ""
+    uuid = _text(actor.get("uuid")).strip()
+    if email and (len(email) > MAX_EMAIL or len(uuid) > MAX_UUID):
+        return _too_long(email=email, uuid=uuid)
+    return email, uuid, (_text(actor.get("name")).strip()[:MAX_NAME] if email else "")
+
+
+@lru_cache(maxsize=50_000)
+def _actor_from_text(text: str) -> _Actor:
+    try:
+        return _actor_from_dict(parse_info_cell(text))
+    except UnreadableCell:
+        return "actor_info could not be read"
+
+
+def _actor(value: Any) -> _Actor:
+    if type(value) is str:
+        return _actor_from_text(value)
+    try:
+        return _actor_from_dict(parse_info_cell(value))
+    except UnreadableCell:
+        return "actor_info could not be read"
+
+
+def sqlite_instant(instant: str) -> str:
+    """What Django's SQLite backend stores for a UTC instant given as YYYY-MM-DDTHH:MM:SS.ffffff."""
+    text = instant[:10] + " " + instant[11:]
+    return text[:19] if text.endswith(".000000") else text
+
+
 def normalise_row(
     line: int,
     created_at: Any,
@@ -156,34 +195,30 @@ def normalise_row(
     else:
         occurred_at = occurred_at.astimezone(UTC)
         instant = canonical_instant(occurred_at)
-    try:
-        actor = parse_actor_cell(actor_info) if type(actor_info) is str else parse_info_cell(actor_info)
-    except UnreadableCell:
-        return RejectedRow(line, "actor_info could not be read")
+    actor = _actor(actor_info)
+    if type(actor) is str:
+        return RejectedRow(line, actor)
+    email, uuid, name = actor
     try:
         entity = parse_info_cell(entity_info)
     except UnreadableCell:
         return RejectedRow(line, "entity_info could not be read")
-    metadata = actor.get("metadata")
-    email = _text(metadata.get("email_address")).strip().lower() if type(metadata) is dict else ""
-    uuid = _text(actor.get("uuid")).strip()
     entity_id = _text(entity.get("uuid")).strip()
     entity_type = _text(entity.get("type")).strip()
     # PostgreSQL text cannot hold NUL: one such row must not fail the whole upload. (NUL in a
     # CSV's actor or entity cell already made it unreadable.)
     if len(event) > MAX_EVENT or len(entity_id) > MAX_ENTITY_ID or len(entity_type) > MAX_ENTITY_TYPE or "\x00" in event:
         return RejectedRow(line, _too_long(event=event, entity_id=entity_id, entity_type=entity_type))
-    if email and (len(email) > MAX_EMAIL or len(uuid) > MAX_UUID):
-        return RejectedRow(line, _too_long(email=email, uuid=uuid))
     device = (device_id if type(device_id) is str else _text(device_id)).strip()
     if device in _NONE_TEXT:
         device = ""
     return AuditRecord(
         line,
         occurred_at,
+        instant,
         event,
         email,
-        _text(actor.get("name")).strip()[:MAX_NAME] if email else "",
+        name,
         uuid,
         entity_type,
         entity_id,

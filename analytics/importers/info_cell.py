@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import re
-from functools import lru_cache
 from typing import Any
 
 # The shape nearly every entity cell has. Matching it is reading the Python literal, only
@@ -48,12 +47,6 @@ def parse_info_cell(value: Any) -> dict:
     if match:
         return {"type": match.group(1), "uuid": match.group(2)}
     return _parse_cascade(text)
-
-
-@lru_cache(maxsize=50_000)
-def parse_actor_cell(text: str) -> dict:
-    """Actor cells repeat on every row a person writes, so their parse is cached."""
-    return parse_info_cell(text)
 
 
 def _parse_cascade(text: str) -> dict:

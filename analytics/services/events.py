@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 
 from django.db import connection
 
-from analytics.importers.audit_log import AuditRecord
+from analytics.importers.audit_log import AuditRecord, sqlite_instant
 from analytics.models import Event
 
 _COLUMNS = "occurred_at, event, member_id, entity_type, entity_id, client_platform, upload_id, dedupe_key"
@@ -20,16 +19,14 @@ def event_bulk_insert(*, records: Sequence[AuditRecord], member_ids: dict[str, i
     return _insert_generic(records, member_ids, upload_id)
 
 
-def _sqlite_datetime(value: datetime) -> str:
-    # What Django's SQLite backend stores for an aware UTC datetime, without its per-call overhead.
-    return str(value.replace(tzinfo=None))
-
-
 def _insert_generic(records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int) -> int:
-    adapt = _sqlite_datetime if connection.vendor == "sqlite" else connection.ops.adapt_datetimefield_value
+    if connection.vendor == "sqlite":
+        instants = [sqlite_instant(r.instant) for r in records]  # Django's own format, without its per-call cost
+    else:
+        instants = [connection.ops.adapt_datetimefield_value(r.occurred_at) for r in records]
     rows = [
         (
-            adapt(r.occurred_at),
+            instant,
             r.event,
             member_ids.get(r.actor_email),
             r.entity_type,
@@ -38,7 +35,7 @@ def _insert_generic(records: Sequence[AuditRecord], member_ids: dict[str, int], 
             upload_id,
             r.dedupe_key,
         )
-        for r in records
+        for r, instant in zip(records, instants)
     ]
     sql = (
         f"INSERT INTO {Event._meta.db_table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
@@ -65,7 +62,7 @@ def _insert_postgresql(records: Sequence[AuditRecord], member_ids: dict[str, int
             for r in records:
                 copy.write_row(
                     (
-                        r.occurred_at,
+                        r.instant + "+00:00",
                         r.event,
                         member_ids.get(r.actor_email),
                         r.entity_type,

@@ -10,9 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import queue
 import tempfile
-import threading
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -134,50 +132,6 @@ class _ImportState:
     sightings: dict[str, _MemberSighting] = field(default_factory=dict)
 
 
-class _BatchWriter:
-    """Writes batches to the database. On PostgreSQL it does so from a thread of its own, so that
-    parsing the next batch overlaps the server's work on this one (psycopg releases the GIL while
-    it waits). SQLite's driver takes the GIL back after every row, so a thread there only queues
-    behind the parser; and inside a transaction (tests) another thread could not see the data.
-    """
-
-    def __init__(self, state: _ImportState):
-        self._state = state
-        self._error: BaseException | None = None
-        self._thread = None
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            self._queue: queue.Queue = queue.Queue(maxsize=2)  # bounded: memory stays flat
-            self._thread = threading.Thread(target=self._run, name=f"upload-{state.upload.pk}-writer", daemon=True)
-            self._thread.start()
-
-    def submit(self, batch: list[AuditRecord], progress: float) -> None:
-        if self._thread is None:
-            _write_batch(self._state, batch, progress)
-            return
-        if self._error is not None:
-            raise self._error
-        self._queue.put((batch, progress))
-
-    def close(self) -> None:
-        if self._thread is not None:
-            self._queue.put(None)
-            self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-    def _run(self) -> None:
-        try:
-            while (item := self._queue.get()) is not None:
-                if self._error is None:
-                    _write_batch(self._state, *item)
-        except BaseException as exc:  # noqa: BLE001 - handed to the parsing thread, which raises it
-            self._error = exc
-            while self._queue.get() is not None:  # let the parsing thread finish putting
-                pass
-        finally:
-            connection.close()  # this thread's own connection
-
-
 def _upload_import(upload: Upload) -> None:
     state = _ImportState(upload=upload)
     batch_size = settings.IMPORT_BATCH_SIZE
@@ -187,28 +141,24 @@ def _upload_import(upload: Upload) -> None:
         report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
         report_writer = csv.writer(report_text)
         report_writer.writerow(["line", "reason"])
-        writer = _BatchWriter(state)
-        try:
-            batch: list[AuditRecord] = []
-            for row in log.rows():
-                state.rows_read += 1
-                if type(row) is RejectedRow:
-                    state.rows_rejected += 1
-                    report_writer.writerow([row.line, row.reason])
-                    if len(state.rejected_sample) < REJECTED_SAMPLE_SIZE:
-                        state.rejected_sample.append({"line": row.line, "reason": row.reason})
-                    continue
-                if row.event not in KNOWN_EVENTS:
-                    state.unknown[row.event] += 1
-                _note_member(state, row)
-                batch.append(row)
-                if len(batch) >= batch_size:
-                    writer.submit(batch, log.progress)
-                    batch = []
-            if batch:
-                writer.submit(batch, log.progress)
-        finally:
-            writer.close()
+        batch: list[AuditRecord] = []
+        for row in log.rows():
+            state.rows_read += 1
+            if type(row) is RejectedRow:
+                state.rows_rejected += 1
+                report_writer.writerow([row.line, row.reason])
+                if len(state.rejected_sample) < REJECTED_SAMPLE_SIZE:
+                    state.rejected_sample.append({"line": row.line, "reason": row.reason})
+                continue
+            if row.event not in KNOWN_EVENTS:
+                state.unknown[row.event] += 1
+            _note_member(state, row)
+            batch.append(row)
+            if len(batch) >= batch_size:
+                _write_batch(state, batch, log.progress)
+                batch = []
+        if batch:
+            _write_batch(state, batch, log.progress)
         if state.rows_read == 0:
             raise UnsupportedFile("The file has a header but no events.")
         # Every event this upload stored, in this attempt or one whose worker died, reaches the rollups.
