@@ -110,15 +110,12 @@ def _activity_sum(*, timezone: str, field: str, days: Q) -> Subquery:
     return Subquery(rows, output_field=IntegerField())
 
 
-def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
-    """Members with an event up to `as_of`, annotated with conversations_7d, conversations_30d,
-    conversations_all_time and latest_event_at; unordered, for tables to sort.
+def _members_up_to(*, as_of: date, timezone: str) -> QuerySet[Member]:
+    """Members with an event up to `as_of`, annotated with conversations_all_time and latest_event_at.
 
-    All-time counts and last seen come from MemberTotal, corrected by the rollup rows after
-    `as_of` (none when as-of is the last day with data), so a page reads one row per member
-    plus a few days of rollups, not every rollup row.
+    Both come from MemberTotal, corrected by the rollup rows after `as_of` (none when as-of is the
+    last day with data), so a page reads one row per member, not every rollup row.
     """
-    after = Q(day__gt=as_of)
     last_seen_by_as_of = (
         DailyActivity.objects.filter(timezone=timezone, member=OuterRef("pk"), day__lte=as_of)
         .order_by("-day")
@@ -127,16 +124,8 @@ def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
     return (
         Member.objects.filter(totals__timezone=timezone, totals__first_day__lte=as_of)
         .annotate(
-            conversations_7d=Coalesce(
-                _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=6), day__lte=as_of)),
-                0,
-            ),
-            conversations_30d=Coalesce(
-                _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=29), day__lte=as_of)),
-                0,
-            ),
             conversations_all_time=F("totals__conversations")
-            - Coalesce(_activity_sum(timezone=timezone, field="conversations", days=after), 0),
+            - Coalesce(_activity_sum(timezone=timezone, field="conversations", days=Q(day__gt=as_of)), 0),
             latest_event_at=Case(
                 When(totals__last_day__lte=as_of, then=F("totals__last_event_at")),
                 default=Subquery(last_seen_by_as_of),
@@ -146,7 +135,22 @@ def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
     )
 
 
+def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
+    """Members with an event up to `as_of`, annotated with conversations_7d, conversations_30d,
+    conversations_all_time and latest_event_at; unordered, for tables to sort."""
+    return _members_up_to(as_of=as_of, timezone=timezone).annotate(
+        conversations_7d=Coalesce(
+            _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=6), day__lte=as_of)),
+            0,
+        ),
+        conversations_30d=Coalesce(
+            _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=29), day__lte=as_of)),
+            0,
+        ),
+    )
+
+
 def member_leaderboard_list(*, as_of: date, timezone: str, limit: int = 10) -> list[Member]:
     """The members with the most conversations up to `as_of` (ties broken by email)."""
-    members = member_activity_list(as_of=as_of, timezone=timezone)
+    members = _members_up_to(as_of=as_of, timezone=timezone)
     return list(members.filter(conversations_all_time__gt=0).order_by("-conversations_all_time", "email")[:limit])
