@@ -110,9 +110,16 @@ def _platform(raw: str) -> str:
 def dedupe_key(*, instant: str, event: str, actor: str, entity_id: str, device_id: str) -> str:
     """The identity of an event, whatever file, format or spelling of the instant it came in.
 
-    `instant` is the UTC instant as YYYY-MM-DDTHH:MM:SS.ffffff (see `canonical_instant`).
+    `instant` is the UTC instant as YYYY-MM-DDTHH:MM:SS.ffffff (see `canonical_instant`). The key
+    starts with the instant's 20 digits, so new keys land at the end of the unique index instead
+    of at random places in it (several times faster inserts); 48 bits of a hash of the whole
+    identity follow, to tell apart events of the same microsecond.
     """
-    return hashlib.blake2b(f"{instant}|{event}|{actor}|{entity_id}|{device_id}".encode(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(f"{instant}|{event}|{actor}|{entity_id}|{device_id}".encode(), digest_size=6).hexdigest()
+    return instant.translate(_DIGITS_ONLY) + digest
+
+
+_DIGITS_ONLY = str.maketrans("", "", "-T:.")
 
 
 def canonical_instant(occurred_at: datetime) -> str:

@@ -116,22 +116,24 @@ def _members_up_to(*, as_of: date, timezone: str) -> QuerySet[Member]:
     Both come from MemberTotal, corrected by the rollup rows after `as_of` (none when as-of is the
     last day with data), so a page reads one row per member, not every rollup row.
     """
+    members = Member.objects.filter(totals__timezone=timezone, totals__first_day__lte=as_of).order_by()
+    if not DailyTotal.objects.filter(timezone=timezone, day__gt=as_of).exists():
+        # The usual case, as-of on or after the last day with data: the stored totals are the answer.
+        return members.annotate(
+            conversations_all_time=F("totals__conversations"), latest_event_at=F("totals__last_event_at")
+        )
     last_seen_by_as_of = (
         DailyActivity.objects.filter(timezone=timezone, member=OuterRef("pk"), day__lte=as_of)
         .order_by("-day")
         .values("last_event_at")[:1]
     )
-    return (
-        Member.objects.filter(totals__timezone=timezone, totals__first_day__lte=as_of)
-        .annotate(
-            conversations_all_time=F("totals__conversations")
-            - Coalesce(_activity_sum(timezone=timezone, field="conversations", days=Q(day__gt=as_of)), 0),
-            latest_event_at=Case(
-                When(totals__last_day__lte=as_of, then=F("totals__last_event_at")),
-                default=Subquery(last_seen_by_as_of),
-            ),
-        )
-        .order_by()
+    return members.annotate(
+        conversations_all_time=F("totals__conversations")
+        - Coalesce(_activity_sum(timezone=timezone, field="conversations", days=Q(day__gt=as_of)), 0),
+        latest_event_at=Case(
+            When(totals__last_day__lte=as_of, then=F("totals__last_event_at")),
+            default=Subquery(last_seen_by_as_of),
+        ),
     )
 
 

@@ -112,6 +112,18 @@ def rollups_refresh_span(*, first: datetime, last: datetime) -> None:
     """Refresh, in every kept timezone, each day that the instants first..last touch."""
     for timezone in rollup_timezones():
         rollup_refresh(timezone=timezone, days=_local_days(first=first, last=last, timezone=timezone))
+    _statistics_update()
+
+
+def _statistics_update() -> None:
+    """Tell the query planner how the tables grew; without it, PostgreSQL servers with autovacuum
+    off plan the member table as if it had three rows."""
+    tables = [model._meta.db_table for model in (Event, DailyActivity, DailyTotal, MemberTotal)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {', '.join(tables)}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA optimize")
 
 
 def rollup_rebuild(*, timezone: str) -> None:
