@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 from django.template.defaultfilters import filesizeformat
 
 from analytics.models import Event, Member, Upload
@@ -30,18 +31,32 @@ class UploadForm(forms.ModelForm):
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
     form = UploadForm
-    list_display = ["__str__", "status", "progress_percent", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "uploaded_by", "created_at"]
+    list_display = ["__str__", "status", "progress_percent", "row_counts", "uploaded_by", "created_at"]
     list_filter = ["status", "detected_format"]
     readonly_fields = [
         "original_name", "size_bytes", "detected_format", "status", "progress", "rows_read", "rows_imported",
         "rows_duplicate", "rows_rejected", "unknown_events", "error", "uploaded_by", "created_at", "started_at",
-        "finished_at", "attempts", "rejected_report",
+        "finished_at", "attempts", "rejected_report_link",
     ]
     change_form_template = "admin/analytics/upload/change_form.html"
 
     @admin.display(description="progress")
     def progress_percent(self, upload: Upload) -> str:
         return f"{upload.progress}%"
+
+    @admin.display(description="rows")
+    def row_counts(self, upload: Upload) -> str:
+        return (
+            f"{upload.rows_read:,} read · {upload.rows_imported:,} new · "
+            f"{upload.rows_duplicate:,} duplicate · {upload.rows_rejected:,} rejected"
+        )
+
+    @admin.display(description="Rejected rows report")
+    def rejected_report_link(self, upload: Upload) -> str:
+        if not upload.rejected_report:
+            return "-"
+        url = reverse("upload-rejected-report", args=[upload.pk])
+        return format_html('<a href="{}">Download all {} rejected rows (CSV)</a>', url, upload.rows_rejected)
 
     def get_fields(self, request, obj=None):
         return ["file"] if obj is None else self.readonly_fields

@@ -17,4 +17,5 @@ urlpatterns = [
         name="chart-daily-conversations",
     ),
     path("uploads/<int:upload_id>/status.json", views.upload_status, name="upload-status"),
+    path("uploads/<int:upload_id>/rejected.csv", views.upload_rejected_report, name="upload-rejected-report"),
 ]

@@ -1,7 +1,7 @@
 """Views stay thin: read the as-of day, ask analytics.selectors.usage for every figure, render."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
@@ -37,6 +37,17 @@ def upload_status(request, upload_id: int):
             "rows_imported": upload.rows_imported,
             "rows_rejected": upload.rows_rejected,
         }
+    )
+
+
+@permission_required("analytics.view_upload", raise_exception=True)
+def upload_rejected_report(request, upload_id: int):
+    """The CSV of an upload's rejected rows (line and reason), from private storage."""
+    upload = get_object_or_404(Upload, pk=upload_id)
+    if not upload.rejected_report:
+        raise Http404("This upload has no rejected rows.")
+    return FileResponse(
+        upload.rejected_report.open("rb"), as_attachment=True, filename=f"upload-{upload.pk}-rejected-rows.csv"
     )
 
 

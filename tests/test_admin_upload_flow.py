@@ -110,3 +110,22 @@ def test_the_uploads_list_offers_an_import_button(client, importer):
     page = client.get(reverse("admin:analytics_upload_changelist")).content.decode()
 
     assert f'href="{reverse("admin:analytics_upload_add")}" class="addlink">Import audit log</a>' in page
+
+
+def test_an_importer_downloads_the_rejected_rows_report_from_the_upload_page(client, importer, viewer, import_bytes):
+    upload = import_bytes(b"created_at,actor_info,event\nnot-a-date,{},conversation_created\n")
+    url = reverse("upload-rejected-report", args=[upload.pk])
+    client.login(username=importer.username, password=PASSWORD)
+
+    page = client.get(reverse("admin:analytics_upload_change", args=[upload.pk])).content.decode()
+    report = client.get(url)
+
+    assert f'<a href="{url}">Download all 1 rejected rows (CSV)</a>' in page
+    assert report.status_code == 200
+    assert b"".join(report.streaming_content).decode().splitlines() == [
+        "line,reason",
+        "2,created_at is not an ISO 8601 timestamp",
+    ]
+    client.logout()
+    client.login(username=viewer.username, password=PASSWORD)
+    assert client.get(url).status_code == 403
