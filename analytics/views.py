@@ -19,7 +19,7 @@ def home(request):
     """Send each person where their role lets them work."""
     if request.user.has_perm(DASHBOARD_PERMISSION):
         return redirect("dashboard-overview")
-    if request.user.has_perm("analytics.view_upload"):
+    if request.user.is_staff and request.user.has_perm("analytics.view_upload"):  # the admin is their door
         return redirect("admin:analytics_upload_changelist")
     return redirect("dashboard-overview")  # answers 403, explaining why
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from .conftest import PASSWORD
+
 DASHBOARD_URL_NAMES = [
     "dashboard-overview",
     "dashboard-conversations",
@@ -93,3 +95,16 @@ def test_home_sends_anonymous_visitors_to_the_login_page(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_non_staff_uploader_is_not_sent_to_the_admin_it_cannot_enter(client, db):
+    from django.contrib.auth.models import Permission, User
+
+    user = User.objects.create_user(username="uploader", password=PASSWORD)
+    user.user_permissions.add(Permission.objects.get(codename="view_upload"))
+    client.login(username="uploader", password=PASSWORD)
+
+    assert client.get(reverse("home"))["Location"] == reverse("dashboard-overview")
+    page = client.get(reverse("dashboard-overview"))
+    assert page.status_code == 403
+    assert reverse("admin:analytics_upload_changelist") not in page.content.decode()
