@@ -137,7 +137,11 @@ def _text(value: Any) -> str:
 _Actor = tuple[str, str, str] | str
 
 
-def _actor_from_dict(actor: dict) -> _Actor:
+def _actor_parsed(value: Any) -> _Actor:
+    try:
+        actor = parse_info_cell(value)
+    except UnreadableCell:
+        return "actor_info could not be read"
     metadata = actor.get("metadata")
     email = _text(metadata.get("email_address")).strip().lower() if type(metadata) is dict else ""
     uuid = _text(actor.get("uuid")).strip()
@@ -146,21 +150,12 @@ def _actor_from_dict(actor: dict) -> _Actor:
     return email, uuid, (_text(actor.get("name")).strip()[:MAX_NAME] if email else "")
 
 
-@lru_cache(maxsize=50_000)
-def _actor_from_text(text: str) -> _Actor:
-    try:
-        return _actor_from_dict(parse_info_cell(text))
-    except UnreadableCell:
-        return "actor_info could not be read"
+_actor_from_text = lru_cache(maxsize=50_000)(_actor_parsed)
 
 
 def _actor(value: Any) -> _Actor:
-    if type(value) is str:
-        return _actor_from_text(value)
-    try:
-        return _actor_from_dict(parse_info_cell(value))
-    except UnreadableCell:
-        return "actor_info could not be read"
+    """A CSV's actor cell (text, cached) or a JSON file's actor_info value (a dict, or text)."""
+    return _actor_from_text(value) if type(value) is str else _actor_parsed(value)
 
 
 def sqlite_instant(instant: str) -> str:

@@ -140,15 +140,13 @@ def _members_up_to(*, as_of: date, timezone: str) -> QuerySet[Member]:
 def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
     """Members with an event up to `as_of`, annotated with conversations_7d, conversations_30d,
     conversations_all_time and latest_event_at; unordered, for tables to sort."""
+
+    def conversations_in_last(days: int):
+        window = Q(day__gte=as_of - timedelta(days=days - 1), day__lte=as_of)
+        return Coalesce(_activity_sum(timezone=timezone, field="conversations", days=window), 0)
+
     return _members_up_to(as_of=as_of, timezone=timezone).annotate(
-        conversations_7d=Coalesce(
-            _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=6), day__lte=as_of)),
-            0,
-        ),
-        conversations_30d=Coalesce(
-            _activity_sum(timezone=timezone, field="conversations", days=Q(day__gte=as_of - timedelta(days=29), day__lte=as_of)),
-            0,
-        ),
+        conversations_7d=conversations_in_last(7), conversations_30d=conversations_in_last(30)
     )
 
 
