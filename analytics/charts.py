@@ -1,7 +1,8 @@
 """Chart data as JSON for Chart.js, built on django-chartjs's BaseLineChartView.
 
-Each view answers {"labels": [ISO dates], "datasets": [{"label", "data"}], "timezone", "as_of"};
-the series come from analytics.selectors.usage. Colours are left to static/analytics/js/charts.js,
+Each view answers {"labels", "datasets": [{"label", "data"}], "timezone", "as_of", "suppressed",
+"marker"}; the series come from analytics.selectors.usage. When the group is smaller than the
+minimum group size every value is null (a gap, never a zero) and "suppressed" is true. Colours are left to static/analytics/js/charts.js,
 which follows the admin's light/dark theme.
 """
 
@@ -16,12 +17,14 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
 from analytics.forms import as_of_from_query
+from analytics.models import Scope
 from analytics.roles import DASHBOARD_PERMISSION
-from analytics.selectors import usage
+from analytics.selectors import privacy, usage
+from analytics.services.access_log import access_note
 
 
 @method_decorator(never_cache, name="dispatch")
-class DailyChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartView):
+class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartView):
     permission_required = DASHBOARD_PERMISSION
     # AccessMixin already answers 403 to a logged-in user without the permission; leaving
     # raise_exception off keeps the redirect to the login page for anonymous requests.
@@ -38,41 +41,76 @@ class DailyChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
         return usage.reporting_timezone()
 
     @cached_property
-    def series(self) -> list[tuple[date, int]]:
+    def series(self) -> usage.DailySeries:
         raise NotImplementedError
 
+    @property
+    def suppressed(self) -> bool:
+        return self.series.suppressed
+
     def get_labels(self) -> list[str]:
-        return [day.isoformat() for day, _ in self.series]
+        return [day.isoformat() for day, _ in self.series.points]
 
     def get_providers(self) -> list[str]:
         return [self.label]
 
-    def get_data(self) -> list[list[int]]:
-        return [[count for _, count in self.series]]
+    def get_data(self) -> list[list[int | None]]:
+        return [[count for _, count in self.series.points]]
 
     def get_dataset_options(self, index, color) -> dict:
         return {}
 
     def get_context_data(self, **kwargs) -> dict:
+        access_note(self.request, scope=Scope.AGGREGATE)
         context = super().get_context_data(**kwargs)
         context.pop("view", None)
-        context.update(timezone=self.timezone, as_of=self.as_of.isoformat(), definition=self.definition)
+        context.update(
+            timezone=self.timezone,
+            as_of=self.as_of.isoformat(),
+            definition=self.definition,
+            suppressed=self.suppressed,
+            marker=privacy.suppression_marker() if self.suppressed else "",
+        )
         return context
 
 
-class DailyActiveUsersChart(DailyChartView):
+class DailyActiveUsersChart(UsageChartView):
     label = "Daily active users"
     definition = usage.DEFINITIONS["daily_active_users"]
 
     @cached_property
-    def series(self) -> list[tuple[date, int]]:
+    def series(self) -> usage.DailySeries:
         return usage.daily_active_users_list(as_of=self.as_of, timezone=self.timezone)
 
 
-class DailyConversationsChart(DailyChartView):
+class DailyConversationsChart(UsageChartView):
     label = "Conversations"
     definition = usage.DEFINITIONS["daily_conversations"]
 
     @cached_property
-    def series(self) -> list[tuple[date, int]]:
+    def series(self) -> usage.DailySeries:
         return usage.daily_conversations_list(as_of=self.as_of, timezone=self.timezone)
+
+
+class ConversationDistributionChart(UsageChartView):
+    """Users per conversations bucket, one dataset per period; drawn as bars (data-chart-type)."""
+
+    definition = usage.DEFINITIONS["distribution"]
+    periods = [("last_7_days", "Last 7 days"), ("last_30_days", "Last 30 days"), ("all_time", "All time")]
+
+    @cached_property
+    def distribution(self) -> usage.ConversationDistribution:
+        return usage.conversation_distribution_get(as_of=self.as_of, timezone=self.timezone)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.distribution.suppressed
+
+    def get_labels(self) -> list[str]:
+        return [f"{bucket.label} conversations" for bucket in self.distribution.buckets]
+
+    def get_providers(self) -> list[str]:
+        return [label for _, label in self.periods]
+
+    def get_data(self) -> list[list[int | None]]:
+        return [[getattr(bucket, period) for bucket in self.distribution.buckets] for period, _ in self.periods]

@@ -1,5 +1,9 @@
-from analytics.selectors import usage
+from analytics.selectors import privacy, usage
 
 
 def portal(request):
-    return {"reporting_timezone": usage.reporting_timezone()}
+    viewer = privacy.viewer_for_request(request) if hasattr(request, "user") and hasattr(request, "session") else None
+    return {
+        "reporting_timezone": usage.reporting_timezone(),
+        "names_visible_until": viewer.names_visible_until if viewer else None,
+    }

@@ -1,13 +1,22 @@
-"""The groups that decide what a person may see. Created by a data migration."""
+"""The groups that decide what a person may see. Created by data migrations (0002, 0003).
+
+A person may hold several; superusers may do everything, and are logged like everyone.
+"""
 
 USAGE_VIEWERS = "Usage viewers"
+INDIVIDUAL_VIEWERS = "Individual-detail viewers"
 LOG_IMPORTERS = "Log importers"
+PRIVACY_AUDITORS = "Privacy auditors"
 
 DASHBOARD_PERMISSION = "analytics.view_dashboard"
+MEMBER_DETAIL_PERMISSION = "analytics.view_member_detail"
 UPLOAD_PERMISSION = "analytics.add_upload"
+ACCESS_LOG_PERMISSION = "analytics.view_accessrecord"
 
-# What each group may do (codenames in the analytics app); migration 0002 creates them.
+# What each group may do (codenames in the analytics app).
 GROUP_PERMISSIONS = {
     USAGE_VIEWERS: ["view_dashboard"],
+    INDIVIDUAL_VIEWERS: ["view_dashboard", "view_member_detail"],
     LOG_IMPORTERS: ["add_upload", "view_upload"],
+    PRIVACY_AUDITORS: ["view_accessrecord"],
 }

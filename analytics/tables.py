@@ -1,4 +1,9 @@
-"""The per-member conversations table. Sorting and paging happen in the database."""
+"""The per-member conversations table. Sorting and paging happen in the database.
+
+Rows are the dicts of analytics.selectors.usage.member_activity_list. The pseudonymous table has
+no name or email column, so it cannot be sorted by them either (django-tables2 ignores a ?sort=
+for a column the table does not have); the named table adds both.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +18,11 @@ from analytics.selectors import usage
 
 
 def _ordered(field: str):
-    """An order_<column> method: the column either way, ties always by email (A to Z), in SQL."""
+    """An order_<column> method: the column either way, ties by the table's tie_break, in SQL."""
 
     def order(self, queryset, is_descending):
         key = F(field).desc() if is_descending else F(field).asc()
-        return queryset.order_by(key, "email"), True
+        return queryset.order_by(key, self.tie_break), True
 
     return order
 
@@ -36,13 +41,13 @@ PER_PAGE = 25
 
 
 class MemberActivityTable(tables.Table):
-    """Rows from `usage.member_activity_list`; every column sorts, ties broken by email."""
+    """Pseudonymous rows from `usage.member_activity_list`; every column sorts, ties by pseudonym."""
 
-    email = tables.Column(verbose_name="Email", attrs=_header("The member's email address, as exported."))
-    name = tables.Column(
-        verbose_name="Name",
-        empty_values=(),
-        attrs=_header("The member's name, as exported."),
+    tie_break = "pseudonym"
+
+    pseudonym = tables.Column(
+        verbose_name="Member",
+        attrs=_header("A stable pseudonym: the same person always gets the same one. Names show only after a logged reveal."),
     )
     conversations_7d = CountColumn(
         verbose_name="Last 7 days",
@@ -69,7 +74,7 @@ class MemberActivityTable(tables.Table):
         empty_text = "No member has any activity up to this day."
         per_page = PER_PAGE
 
-    order_name = _ordered("name")
+    order_pseudonym = _ordered("pseudonym")
     order_conversations_7d = _ordered("conversations_7d")
     order_conversations_30d = _ordered("conversations_30d")
     order_conversations_all_time = _ordered("conversations_all_time")
@@ -79,8 +84,23 @@ class MemberActivityTable(tables.Table):
         # Always PER_PAGE: django-tables2 would otherwise take ?per_page= from anyone, up to every member.
         return super().paginate(paginator_class, PER_PAGE, page, *args, **kwargs)
 
-    def render_name(self, value) -> str:
-        return value or "—"
-
     def render_latest_event_at(self, value) -> str:
         return localtime(value, ZoneInfo(usage.reporting_timezone())).strftime("%Y-%m-%d %H:%M")
+
+
+class NamedMemberActivityTable(MemberActivityTable):
+    """The same rows with names and emails, while the viewer's name reveal lasts; ties by email."""
+
+    tie_break = "email"
+
+    name = tables.Column(verbose_name="Name", empty_values=(), attrs=_header("The member's name, as exported."))
+    email = tables.Column(verbose_name="Email", attrs=_header("The member's email address, as exported."))
+
+    class Meta(MemberActivityTable.Meta):
+        sequence = ("pseudonym", "name", "email", "...")
+
+    order_name = _ordered("name")
+    order_email = _ordered("email")
+
+    def render_name(self, value) -> str:
+        return value or "—"

@@ -16,6 +16,13 @@ urlpatterns = [
         charts.DailyConversationsChart.as_view(),
         name="chart-daily-conversations",
     ),
+    path(
+        "dashboard/charts/conversation-distribution.json",
+        charts.ConversationDistributionChart.as_view(),
+        name="chart-conversation-distribution",
+    ),
+    path("dashboard/names/reveal/", views.names_reveal_view, name="names-reveal"),
+    path("dashboard/names/hide/", views.names_hide_view, name="names-hide"),
     path("uploads/<int:upload_id>/status.json", views.upload_status, name="upload-status"),
     path("uploads/<int:upload_id>/rejected.csv", views.upload_rejected_report, name="upload-rejected-report"),
 ]

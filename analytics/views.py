@@ -1,15 +1,21 @@
-"""Views stay thin: read the as-of day, ask analytics.selectors.usage for every figure, render."""
+"""Views stay thin: read the as-of day, ask analytics.selectors for every figure (privacy rules
+included), render, and say what was shown (access_note) for the access log."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from analytics.forms import as_of_from_query
-from analytics.models import Upload
-from analytics.roles import DASHBOARD_PERMISSION
-from analytics.selectors import usage
-from analytics.tables import MemberActivityTable
+from analytics.forms import RevealForm, as_of_from_query
+from analytics.models import AccessRecord, Scope, Upload
+from analytics.roles import ACCESS_LOG_PERMISSION, DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
+from analytics.selectors import privacy, usage
+from analytics.services.access_log import access_note
+from analytics.services.reveal import names_hide, names_reveal
+from analytics.tables import MemberActivityTable, NamedMemberActivityTable
 
 LEADERBOARD_SIZE = 10
 
@@ -19,6 +25,8 @@ def home(request):
     """Send each person where their role lets them work."""
     if request.user.has_perm(DASHBOARD_PERMISSION):
         return redirect("dashboard-overview")
+    if request.user.has_perm(ACCESS_LOG_PERMISSION):
+        return redirect("access-log")
     if request.user.is_staff and request.user.has_perm("analytics.view_upload"):  # the admin is their door
         return redirect("admin:analytics_upload_changelist")
     return redirect("dashboard-overview")  # answers 403, explaining why
@@ -44,6 +52,7 @@ def upload_status(request, upload_id: int):
 def upload_rejected_report(request, upload_id: int):
     """The CSV of an upload's rejected rows (line and reason), from private storage."""
     upload = get_object_or_404(Upload, pk=upload_id)
+    access_note(request, scope=Scope.NONE)
     if not upload.rejected_report:
         raise Http404("This upload has no rejected rows.")
     return FileResponse(
@@ -55,6 +64,7 @@ def _dashboard_context(request, *, tab: str) -> dict:
     """What every dashboard tab shows: the as-of form, the timezone and the summary cards."""
     form, as_of, chosen = as_of_from_query(request.GET)
     timezone = usage.reporting_timezone()
+    access_note(request, scope=Scope.AGGREGATE)
     return {
         "tab": tab,
         "as_of_form": form,
@@ -64,6 +74,7 @@ def _dashboard_context(request, *, tab: str) -> dict:
         "timezone": timezone,
         "definitions": usage.DEFINITIONS,
         "totals": usage.usage_totals_get(as_of=as_of, timezone=timezone),
+        "suppression_marker": privacy.suppression_marker(),
     }
 
 
@@ -77,14 +88,73 @@ def dashboard_overview(request):
 @login_required
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def dashboard_conversations(request):
+    """Conversation counts for everyone; per-member rows only for individual-detail viewers."""
     context = _dashboard_context(request, tab="conversations")
     as_of, timezone = context["as_of"], context["timezone"]
-    table = MemberActivityTable(usage.member_activity_list(as_of=as_of, timezone=timezone))
-    RequestConfig(request, paginate=True).configure(table)  # ?sort= and ?page=, applied in SQL
+    viewer = privacy.viewer_for_request(request)
     context.update(
         windows=usage.conversation_windows_get(as_of=as_of, timezone=timezone),
-        table=table,
-        leaderboard=usage.member_leaderboard_list(as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE),
-        sort=request.GET.get(table.prefixed_order_by_field, ""),
+        distribution=usage.conversation_distribution_get(as_of=as_of, timezone=timezone),
+        viewer=viewer,
     )
+    if viewer.sees_people:
+        people = usage.member_activity_list(viewer=viewer, as_of=as_of, timezone=timezone)
+        leaderboard = usage.member_leaderboard_list(viewer=viewer, as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE)
+        table_class = NamedMemberActivityTable if viewer.sees_names else MemberActivityTable
+        table = table_class(people.rows)
+        RequestConfig(request, paginate=True).configure(table)  # ?sort= and ?page=, applied in SQL
+        shown = list(table.page.object_list.data) if table.page else []
+        access_note(
+            request,
+            scope=viewer.scope,
+            person_rows=len(shown) + len(leaderboard.rows),
+            members=[row["id"] for row in [*shown, *leaderboard.rows] if "id" in row],
+        )
+        context.update(
+            table=table,
+            people_suppressed=people.suppressed,
+            leaderboard=leaderboard.rows,
+            sort=request.GET.get(table.prefixed_order_by_field, ""),
+        )
     return render(request, "analytics/conversations.html", context)
+
+
+def _next_url(request, default: str = "dashboard-conversations") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return redirect(default).url
+
+
+@login_required
+@permission_required(MEMBER_DETAIL_PERMISSION, raise_exception=True)
+def names_reveal_view(request):
+    """Ask why, then show names for NAMES_REVEAL_MINUTES; the justification goes into the access log."""
+    form = RevealForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        until = names_reveal(session=request.session)
+        access_note(
+            request,
+            scope=Scope.NONE,
+            action=AccessRecord.Action.REVEAL,
+            justification=form.cleaned_data["justification"],
+        )
+        messages.info(request, "Names are visible now. Every page you open is logged.")
+        return redirect(_next_url(request))
+    access_note(request, scope=Scope.NONE)
+    return render(
+        request,
+        "analytics/reveal.html",
+        {"form": form, "minutes": privacy.reveal_minutes(), "next": _next_url(request)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MEMBER_DETAIL_PERMISSION, raise_exception=True)
+def names_hide_view(request):
+    names_hide(session=request.session)
+    access_note(request, scope=Scope.NONE, action=AccessRecord.Action.HIDE)
+    messages.info(request, "Names are hidden again.")
+    return redirect(_next_url(request))

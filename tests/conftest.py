@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from analytics.models import Upload
-from analytics.roles import GROUP_PERMISSIONS, LOG_IMPORTERS, USAGE_VIEWERS
+from analytics.roles import GROUP_PERMISSIONS, INDIVIDUAL_VIEWERS, LOG_IMPORTERS, PRIVACY_AUDITORS, USAGE_VIEWERS
 from analytics.services.uploads import upload_create, upload_process
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
@@ -53,6 +54,33 @@ def _user(username: str, *groups: str, **extra) -> User:
 @pytest.fixture
 def viewer(db) -> User:
     return _user("viewer", USAGE_VIEWERS)
+
+
+@pytest.fixture
+def detail_viewer(db) -> User:
+    return _user("detail-viewer", INDIVIDUAL_VIEWERS)
+
+
+@pytest.fixture
+def auditor(db) -> User:
+    return _user("auditor", PRIVACY_AUDITORS)
+
+
+@pytest.fixture
+def reveal_names():
+    """Reveal names in a logged-in test client's session, through the real form."""
+
+    def reveal(client, justification: str = "Coaching session agreed with the member") -> None:
+        response = client.post(reverse("names-reveal"), {"justification": justification})
+        assert response.status_code == 302, response.content.decode()[:500]
+
+    return reveal
+
+
+@pytest.fixture
+def small_groups_allowed(settings):
+    """For tests about counting, not privacy: the samples have fewer members than the default k."""
+    settings.MIN_GROUP_SIZE = 2
 
 
 @pytest.fixture

@@ -1,4 +1,7 @@
-"""What the dashboard pages show, read from the sample export (events on 2025-09-01..03)."""
+"""What the dashboard pages show, read from the sample export (events on 2025-09-01..03).
+
+The counting is checked here as an individual-detail viewer with names revealed, who sees every
+figure; what each role may see, and the minimum group size, are tested in test_privacy_*.py."""
 
 from __future__ import annotations
 
@@ -28,6 +31,11 @@ SAMPLE_MEMBERS = [
 
 
 @pytest.fixture(autouse=True)
+def _small_sample_shown(small_groups_allowed):
+    """The sample has 6 members, and some days fewer; the counting below is about all of them."""
+
+
+@pytest.fixture(autouse=True)
 def utc_reporting(settings):
     """The expected days below are UTC days; rollups are built for the reporting timezone at import."""
     settings.REPORTING_TIMEZONE = "UTC"
@@ -40,8 +48,9 @@ def sample(import_sample):
 
 
 @pytest.fixture
-def viewer_client(client, viewer):
-    client.force_login(viewer)
+def viewer_client(client, detail_viewer, reveal_names):
+    client.force_login(detail_viewer)
+    reveal_names(client)
     return client
 
 

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "analytics.middleware.AccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "usage_portal.urls"
@@ -147,6 +148,18 @@ MEDIA_URL = "media/"  # never served: uploads are read by the worker only
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Privacy (README, "Privacy"): figures about a group of fewer people than this are hidden.
+MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5)
+if MIN_GROUP_SIZE < 2:
+    raise ImproperlyConfigured(f"MIN_GROUP_SIZE must be 2 or more, not {MIN_GROUP_SIZE}")
+# How long names stay visible after an individual-detail viewer reveals them.
+NAMES_REVEAL_MINUTES = env_int("NAMES_REVEAL_MINUTES", 30)
+if NAMES_REVEAL_MINUTES < 1:
+    raise ImproperlyConfigured(f"NAMES_REVEAL_MINUTES must be 1 or more, not {NAMES_REVEAL_MINUTES}")
+# The key of member pseudonyms; by default derived from SECRET_KEY. Pseudonyms are stored, so
+# changing either later changes only the pseudonyms of members seen afterwards.
+PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", "")
 
 # Uploads larger than this are refused in the admin form.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024**3)

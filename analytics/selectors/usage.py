@@ -6,6 +6,11 @@ timezone; only days up to and including `as_of` count; "last 7 days" is `as_of` 
 days before it (likewise 30). Conversations, projects and files count `conversation_created`,
 `project_created` and `file_uploaded` events whoever the actor is; users are members with at
 least one event of any kind.
+
+Privacy (analytics.selectors.privacy) is applied here, so no page can forget it: every figure
+about the organisation is None when it has fewer than MIN_GROUP_SIZE users up to `as_of`, and
+per-member rows are only returned to viewers who may see people, under pseudonyms until names
+are revealed.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
 from analytics.models import DailyActivity, DailyTotal, Member, MemberTotal
+from analytics.selectors import privacy
 
 DEFINITIONS = {
     "users": "Members with at least one event of any kind up to the as-of day. Service accounts never count.",
@@ -32,22 +39,62 @@ DEFINITIONS = {
     "all_time": "Every day up to and including the as-of day.",
     "last_seen": "The member's latest event on or before the as-of day.",
     "leaderboard": "The members who created the most conversations, all time up to the as-of day.",
+    "distribution": "How many users created 0, 1–5, 6–20 or 21 and more conversations in each period.",
 }
+
+# Conversations per user in a period: (label, lowest, highest or None for no limit).
+DISTRIBUTION_BUCKETS = [("0", 0, 0), ("1–5", 1, 5), ("6–20", 6, 20), ("21+", 21, None)]
+
+
+# Every result below carries `suppressed`: True when the group it describes is smaller than the
+# minimum group size, and then each of its figures is None.
 
 
 @dataclass(frozen=True)
 class UsageTotals:
-    users: int
-    conversations: int
-    projects: int
-    files: int
+    users: int | None
+    conversations: int | None
+    projects: int | None
+    files: int | None
+    suppressed: bool = False
 
 
 @dataclass(frozen=True)
 class ConversationWindows:
-    last_7_days: int
-    last_30_days: int
-    all_time: int
+    last_7_days: int | None
+    last_30_days: int | None
+    all_time: int | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class DailySeries:
+    """One (day, value) pair per day from the first event's day to as-of; values None if suppressed."""
+
+    points: list[tuple[date, int | None]]
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class DistributionBucket:
+    label: str
+    last_7_days: int | None
+    last_30_days: int | None
+    all_time: int | None
+
+
+@dataclass(frozen=True)
+class ConversationDistribution:
+    buckets: list[DistributionBucket]
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class PeopleRows:
+    """Per-member rows as dicts holding only what the viewer may see (see `_people_fields`)."""
+
+    rows: QuerySet | list[dict]
+    suppressed: bool = False
 
 
 def reporting_timezone() -> str:
@@ -62,17 +109,30 @@ def _daily_totals(*, as_of: date, timezone: str) -> QuerySet[DailyTotal]:
     return DailyTotal.objects.filter(timezone=timezone, day__lte=as_of)
 
 
+def organisation_size_get(*, as_of: date, timezone: str) -> int:
+    """The group every figure so far describes: members with an event up to `as_of`."""
+    return MemberTotal.objects.filter(timezone=timezone, member__isnull=False, first_day__lte=as_of).count()
+
+
+def _organisation_shown(*, as_of: date, timezone: str) -> bool:
+    return privacy.group_is_shown(size=organisation_size_get(as_of=as_of, timezone=timezone))
+
+
 def usage_totals_get(*, as_of: date, timezone: str) -> UsageTotals:
+    users = organisation_size_get(as_of=as_of, timezone=timezone)
+    if not privacy.group_is_shown(size=users):
+        return UsageTotals(users=None, conversations=None, projects=None, files=None, suppressed=True)
     sums = _daily_totals(as_of=as_of, timezone=timezone).aggregate(
         conversations=Coalesce(Sum("conversations"), 0),
         projects=Coalesce(Sum("projects"), 0),
         files=Coalesce(Sum("files"), 0),
     )
-    users = MemberTotal.objects.filter(timezone=timezone, member__isnull=False, first_day__lte=as_of).count()
     return UsageTotals(users=users, **sums)
 
 
 def conversation_windows_get(*, as_of: date, timezone: str) -> ConversationWindows:
+    if not _organisation_shown(as_of=as_of, timezone=timezone):
+        return ConversationWindows(last_7_days=None, last_30_days=None, all_time=None, suppressed=True)
     sums = _daily_totals(as_of=as_of, timezone=timezone).aggregate(
         last_7_days=Coalesce(Sum("conversations", filter=Q(day__gte=as_of - timedelta(days=6))), 0),
         last_30_days=Coalesce(Sum("conversations", filter=Q(day__gte=as_of - timedelta(days=29))), 0),
@@ -81,20 +141,23 @@ def conversation_windows_get(*, as_of: date, timezone: str) -> ConversationWindo
     return ConversationWindows(**sums)
 
 
-def _daily_series(*, as_of: date, timezone: str, field: str) -> list[tuple[date, int]]:
+def _daily_series(*, as_of: date, timezone: str, field: str) -> DailySeries:
     """One (day, value) pair per day from the first event's day to `as_of`, zero days included."""
     counts = dict(_daily_totals(as_of=as_of, timezone=timezone).values_list("day", field))
     if not counts:
-        return []
+        return DailySeries(points=[])
     first = min(counts)
-    return [(first + timedelta(days=n), counts.get(first + timedelta(days=n), 0)) for n in range((as_of - first).days + 1)]
+    days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
+    if not _organisation_shown(as_of=as_of, timezone=timezone):
+        return DailySeries(points=[(day, None) for day in days], suppressed=True)
+    return DailySeries(points=[(day, counts.get(day, 0)) for day in days])
 
 
-def daily_active_users_list(*, as_of: date, timezone: str) -> list[tuple[date, int]]:
+def daily_active_users_list(*, as_of: date, timezone: str) -> DailySeries:
     return _daily_series(as_of=as_of, timezone=timezone, field="active_users")
 
 
-def daily_conversations_list(*, as_of: date, timezone: str) -> list[tuple[date, int]]:
+def daily_conversations_list(*, as_of: date, timezone: str) -> DailySeries:
     return _daily_series(as_of=as_of, timezone=timezone, field="conversations")
 
 
@@ -137,9 +200,9 @@ def _members_up_to(*, as_of: date, timezone: str) -> QuerySet[Member]:
     )
 
 
-def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
+def _member_activity(*, as_of: date, timezone: str) -> QuerySet[Member]:
     """Members with an event up to `as_of`, annotated with conversations_7d, conversations_30d,
-    conversations_all_time and latest_event_at; unordered, for tables to sort."""
+    conversations_all_time and latest_event_at; unordered."""
 
     def conversations_in_last(days: int):
         window = Q(day__gte=as_of - timedelta(days=days - 1), day__lte=as_of)
@@ -150,7 +213,56 @@ def member_activity_list(*, as_of: date, timezone: str) -> QuerySet[Member]:
     )
 
 
-def member_leaderboard_list(*, as_of: date, timezone: str, limit: int = 10) -> list[Member]:
-    """The members with the most conversations up to `as_of` (ties broken by email)."""
-    members = _members_up_to(as_of=as_of, timezone=timezone)
-    return list(members.filter(conversations_all_time__gt=0).order_by("-conversations_all_time", "email")[:limit])
+def conversation_distribution_get(*, as_of: date, timezone: str) -> ConversationDistribution:
+    """How many users fall in each DISTRIBUTION_BUCKETS range, per period: the aggregate view of
+    the per-member table."""
+    if not _organisation_shown(as_of=as_of, timezone=timezone):
+        empty = [DistributionBucket(label, None, None, None) for label, _, _ in DISTRIBUTION_BUCKETS]
+        return ConversationDistribution(buckets=empty, suppressed=True)
+    counts = {}
+    for field in ("conversations_7d", "conversations_30d", "conversations_all_time"):
+        for label, low, high in DISTRIBUTION_BUCKETS:
+            in_bucket = Q(**{f"{field}__gte": low}) & (Q(**{f"{field}__lte": high}) if high is not None else Q())
+            counts[f"{field}:{label}"] = Count("pk", filter=in_bucket)
+    totals = _member_activity(as_of=as_of, timezone=timezone).aggregate(**counts)
+    return ConversationDistribution(
+        buckets=[
+            DistributionBucket(
+                label,
+                totals[f"conversations_7d:{label}"],
+                totals[f"conversations_30d:{label}"],
+                totals[f"conversations_all_time:{label}"],
+            )
+            for label, _, _ in DISTRIBUTION_BUCKETS
+        ]
+    )
+
+
+FIGURE_FIELDS = ("conversations_7d", "conversations_30d", "conversations_all_time", "latest_event_at")
+
+
+def _people_fields(viewer: privacy.Viewer) -> tuple[str, ...]:
+    """What a per-member row holds: the pseudonym and figures; id, email and name only when named."""
+    if not viewer.sees_people:
+        raise PermissionDenied("Per-member figures are for individual-detail viewers.")
+    if viewer.sees_names:
+        return ("id", "pseudonym", "email", "name", *FIGURE_FIELDS)
+    return ("pseudonym", *FIGURE_FIELDS)
+
+
+def member_activity_list(*, viewer: privacy.Viewer, as_of: date, timezone: str) -> PeopleRows:
+    """Per-member rows (dicts of `_people_fields`), unordered, for tables to sort in SQL."""
+    rows = _member_activity(as_of=as_of, timezone=timezone).values(*_people_fields(viewer))
+    if not _organisation_shown(as_of=as_of, timezone=timezone):
+        return PeopleRows(rows=rows.none(), suppressed=True)
+    return PeopleRows(rows=rows)
+
+
+def member_leaderboard_list(*, viewer: privacy.Viewer, as_of: date, timezone: str, limit: int = 10) -> PeopleRows:
+    """The members with the most conversations up to `as_of` (ties broken by what the viewer sees)."""
+    fields = [field for field in _people_fields(viewer) if field not in ("conversations_7d", "conversations_30d")]
+    if not _organisation_shown(as_of=as_of, timezone=timezone):
+        return PeopleRows(rows=[], suppressed=True)
+    tie_break = "email" if viewer.sees_names else "pseudonym"
+    members = _members_up_to(as_of=as_of, timezone=timezone).filter(conversations_all_time__gt=0)
+    return PeopleRows(rows=list(members.order_by("-conversations_all_time", tie_break).values(*fields)[:limit]))

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from analytics.importers.audit_log import KNOWN_EVENTS, AuditRecord, RejectedRow, UnsupportedFile, open_audit_log
 from analytics.models import Event, Member, Upload
+from analytics.selectors.privacy import member_pseudonym
 from analytics.services.events import event_bulk_insert
 from analytics.services.rollups import rollups_refresh_span
 
@@ -230,6 +231,7 @@ def _members_resolve(state: _ImportState, emails: set[str]) -> None:
             [
                 Member(
                     email=email,
+                    pseudonym=member_pseudonym(email),
                     name=state.sightings[email].name,
                     anthropic_uuid=state.sightings[email].uuid,
                     first_upload=state.upload,

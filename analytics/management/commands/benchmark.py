@@ -32,6 +32,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from analytics.demo import demo_export_write
+from analytics.models import Scope
+from analytics.selectors import privacy
 
 TARGET_PAGE_MS = 300
 TARGET_PEAK_MB = 300
@@ -201,7 +203,8 @@ class Command(BaseCommand):
             )
 
         timezone = usage.reporting_timezone()
-        members = lambda: usage.member_activity_list(as_of=end, timezone=timezone)  # noqa: E731
+        viewer = privacy.Viewer(scope=Scope.PSEUDONYMOUS)
+        members = lambda: usage.member_activity_list(viewer=viewer, as_of=end, timezone=timezone).rows  # noqa: E731
         calls = [
             ("usage_totals_get", lambda: usage.usage_totals_get(as_of=end, timezone=timezone)),
             ("conversation_windows_get", lambda: usage.conversation_windows_get(as_of=end, timezone=timezone)),
@@ -209,7 +212,11 @@ class Command(BaseCommand):
             ("daily_conversations_list", lambda: usage.daily_conversations_list(as_of=end, timezone=timezone)),
             ("member_activity_list top 25", lambda: list(members().order_by("-conversations_all_time")[:25])),
             ("member_activity_list count", lambda: members().count()),
-            ("member_leaderboard_list", lambda: usage.member_leaderboard_list(as_of=end, timezone=timezone)),
+            ("conversation_distribution_get", lambda: usage.conversation_distribution_get(as_of=end, timezone=timezone)),
+            (
+                "member_leaderboard_list",
+                lambda: usage.member_leaderboard_list(viewer=viewer, as_of=end, timezone=timezone),
+            ),
         ]
         self.stdout.write("Selectors:")
         selectors = []

@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.selectors import usage
+from analytics.selectors import privacy, usage
 from analytics.services.rollups import rollup_ensure
 
 
@@ -31,10 +31,13 @@ class Command(BaseCommand):
         rollup_ensure(timezone=timezone)
         totals = usage.usage_totals_get(as_of=as_of, timezone=timezone)
         windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone)
-        members = usage.member_activity_list(as_of=as_of, timezone=timezone).order_by("email")
+        # The operator at a shell may see people by name; group figures stay subject to the minimum group size.
+        people = usage.member_activity_list(viewer=privacy.OPERATOR, as_of=as_of, timezone=timezone)
         report = {
             "as_of": as_of.isoformat(),
             "timezone": timezone,
+            "min_group_size": privacy.min_group_size(),
+            "suppressed": totals.suppressed,
             "totals": {
                 "users": totals.users,
                 "conversations": totals.conversations,
@@ -48,22 +51,22 @@ class Command(BaseCommand):
             },
             "daily_active_users": [
                 {"date": day.isoformat(), "users": users}
-                for day, users in usage.daily_active_users_list(as_of=as_of, timezone=timezone)
+                for day, users in usage.daily_active_users_list(as_of=as_of, timezone=timezone).points
             ],
             "daily_conversations": [
                 {"date": day.isoformat(), "conversations": count}
-                for day, count in usage.daily_conversations_list(as_of=as_of, timezone=timezone)
+                for day, count in usage.daily_conversations_list(as_of=as_of, timezone=timezone).points
             ],
             "members": [
                 {
-                    "email": m.email,
-                    "name": m.name,
-                    "conversations_7d": m.conversations_7d,
-                    "conversations_30d": m.conversations_30d,
-                    "conversations_all_time": m.conversations_all_time,
-                    "last_seen": _utc_z(m.latest_event_at),
+                    "email": m["email"],
+                    "name": m["name"],
+                    "conversations_7d": m["conversations_7d"],
+                    "conversations_30d": m["conversations_30d"],
+                    "conversations_all_time": m["conversations_all_time"],
+                    "last_seen": _utc_z(m["latest_event_at"]),
                 }
-                for m in members.iterator()
+                for m in people.rows.order_by("email").iterator()
             ],
         }
         self.stdout.write(json.dumps(report, ensure_ascii=False))

@@ -1,5 +1,7 @@
-// Draws every <canvas data-chart-url="..."> as a Chart.js line chart from the JSON that
-// analytics/charts.py serves ({labels: [ISO dates], datasets: [{label, data}], timezone}).
+// Draws every <canvas data-chart-url="..."> as a Chart.js chart from the JSON that
+// analytics/charts.py serves ({labels, datasets: [{label, data}], timezone, suppressed, marker}):
+// a line chart, or bars with data-chart-type="bar". Null values are gaps, never zeros; a suppressed
+// group (fewer people than the minimum group size) gets a message instead of a chart.
 // Colours follow the admin's light/dark theme. Marks the canvas data-chart-ready="true" when done.
 (function () {
   "use strict";
@@ -42,7 +44,13 @@
     };
   }
 
-  function options(colors, payload) {
+  // "rgb(r, g, b)" or "rgba(r, g, b, a)" with a new alpha.
+  function withAlpha(color, alpha) {
+    const parts = color.match(/[\d.]+/g);
+    return parts && parts.length >= 3 ? `rgba(${parts[0]}, ${parts[1]}, ${parts[2]}, ${alpha})` : color;
+  }
+
+  function options(colors, payload, type) {
     return {
       responsive: true,
       maintainAspectRatio: false,
@@ -64,17 +72,28 @@
         },
       },
       plugins: {
-        legend: { display: false },
+        legend: { display: payload.datasets.length > 1, labels: { color: colors.text } },
         tooltip: {
           callbacks: {
-            title: (items) => (items.length ? items[0].label + " (" + payload.timezone + ")" : ""),
+            title: (items) =>
+              items.length ? items[0].label + (type === "line" ? " (" + payload.timezone + ")" : "") : "",
           },
         },
       },
     };
   }
 
-  function datasets(colors, payload) {
+  function datasets(colors, payload, type) {
+    if (type === "bar") {
+      const shades = [0.35, 0.65, 1];
+      return payload.datasets.map((dataset, i) => ({
+        label: dataset.label,
+        data: dataset.data,
+        backgroundColor: withAlpha(colors.line, shades[i % shades.length]),
+        borderColor: colors.line,
+        borderWidth: 1,
+      }));
+    }
     const many = payload.labels.length > 60;
     return payload.datasets.map((dataset) => ({
       label: dataset.label,
@@ -88,6 +107,7 @@
       borderWidth: 2,
       tension: 0.25,
       fill: true,
+      spanGaps: false,
     }));
   }
 
@@ -105,30 +125,37 @@
       canvas.dataset.chartError = "true";
       return;
     }
+    if (payload.suppressed) {
+      showMessage(canvas, "Hidden: this group has " + payload.marker + " (minimum group size).");
+      canvas.dataset.chartSuppressed = "true";
+      canvas.dataset.chartReady = "true";
+      return;
+    }
     if (!payload.labels || payload.labels.length === 0) {
       showMessage(canvas, "No data yet");
       canvas.dataset.chartEmpty = "true";
       canvas.dataset.chartReady = "true";
       return;
     }
+    const type = canvas.dataset.chartType || "line";
     const colors = palette(canvas);
     const chart = new window.Chart(canvas, {
-      type: "line",
-      data: { labels: payload.labels, datasets: datasets(colors, payload) },
-      options: options(colors, payload),
+      type: type,
+      data: { labels: payload.labels, datasets: datasets(colors, payload, type) },
+      options: options(colors, payload, type),
     });
-    charts.push({ canvas: canvas, chart: chart, payload: payload });
+    charts.push({ canvas: canvas, chart: chart, payload: payload, type: type });
     canvas.dataset.chartReady = "true";
   }
 
   // The admin's theme toggle sets <html data-theme>; the OS may switch dark mode too.
   function recolor() {
-    charts.forEach(({ canvas, chart, payload }) => {
+    charts.forEach(({ canvas, chart, payload, type }) => {
       const colors = palette(canvas);
-      chart.data.datasets = datasets(colors, payload).map((dataset, i) =>
+      chart.data.datasets = datasets(colors, payload, type).map((dataset, i) =>
         Object.assign(dataset, { data: chart.data.datasets[i].data })
       );
-      chart.options = options(colors, payload);
+      chart.options = options(colors, payload, type);
       chart.update("none");
     });
   }
