@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import csv
+import io
 import os
+import uuid
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,26 @@ from analytics.services.uploads import upload_create, upload_process
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 PASSWORD = "correct horse battery staple"
+
+
+def export_csv(conversations_by_email: dict[str, int], *, day: str = "2025-09-02") -> bytes:
+    """An export in the sample's columns: each member signs in, then creates conversations."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["created_at", "actor_info", "event", "event_info", "entity_info", "ip_address", "device_id", "user_agent", "client_platform"]
+    )
+    start = datetime.fromisoformat(f"{day}T08:00:00")
+    for n, (email, conversations) in enumerate(conversations_by_email.items()):
+        actor = f"{{'name': 'Member {n:03d}', 'uuid': '{uuid.uuid4()}', 'metadata': {{'email_address': '{email}'}}}}"
+        device = str(uuid.uuid4())
+        at = start + timedelta(minutes=n)
+        writer.writerow([f"{at.isoformat()}Z", actor, "user_signed_in_sso", "{'domain': 'example.com'}", "", "203.0.113.9", device, "Mozilla/5.0", "web_claude_ai"])
+        for c in range(conversations):
+            entity = f"{{'type': 'chat_conversation', 'uuid': '{uuid.uuid4()}', 'metadata': {{'project_uuid': None}}}}"
+            at_c = at + timedelta(seconds=c + 1)
+            writer.writerow([f"{at_c.isoformat()}Z", actor, "conversation_created", "{}", entity, "203.0.113.9", device, "Mozilla/5.0", "web_claude_ai"])
+    return out.getvalue().encode()
 
 
 @pytest.hookimpl(hookwrapper=True)

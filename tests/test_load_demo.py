@@ -17,7 +17,7 @@ from analytics.demo import CSV_NAME, COLUMNS, demo_daily_counts, demo_export_wri
 from analytics.importers.audit_log import KNOWN_EVENTS, AuditRecord, RejectedRow, open_audit_log
 from analytics.management.commands.load_demo import DEMO_LOGINS
 from analytics.models import Event, Member, Upload
-from analytics.roles import LOG_IMPORTERS, USAGE_VIEWERS
+from analytics.roles import INDIVIDUAL_VIEWERS, LOG_IMPORTERS, PRIVACY_AUDITORS, USAGE_VIEWERS
 
 SMALL = ["--members", "40", "--days", "30", "--events", "3000"]
 
@@ -53,8 +53,14 @@ def test_load_demo_imports_through_the_pipeline_and_creates_one_login_per_role()
     assert Member.objects.count() >= 40
     assert upload.unknown_events  # the export has a couple of event names the docs do not list
 
-    viewer, importer, admin = (User.objects.get(username=name) for name in ("viewer", "importer", "admin"))
+    viewer, coach, importer, auditor, admin = (
+        User.objects.get(username=name) for name in ("viewer", "coach", "importer", "auditor", "admin")
+    )
     assert list(viewer.groups.values_list("name", flat=True)) == [USAGE_VIEWERS]
+    assert list(coach.groups.values_list("name", flat=True)) == [INDIVIDUAL_VIEWERS]
+    assert list(auditor.groups.values_list("name", flat=True)) == [PRIVACY_AUDITORS]
+    assert coach.has_perm("analytics.view_member_detail") and not viewer.has_perm("analytics.view_member_detail")
+    assert auditor.has_perm("analytics.view_accessrecord") and not auditor.has_perm("analytics.view_dashboard")
     assert not viewer.is_staff and not viewer.is_superuser
     assert list(importer.groups.values_list("name", flat=True)) == [LOG_IMPORTERS]
     assert importer.is_staff and not importer.is_superuser

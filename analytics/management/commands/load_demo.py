@@ -21,7 +21,7 @@ from django.db import connections, transaction
 
 from analytics.demo import demo_export_write
 from analytics.models import Event, Upload
-from analytics.roles import LOG_IMPORTERS, USAGE_VIEWERS
+from analytics.roles import INDIVIDUAL_VIEWERS, LOG_IMPORTERS, PRIVACY_AUDITORS, USAGE_VIEWERS
 from analytics.selectors.usage import reporting_today
 from analytics.services.uploads import UploadBusy, upload_create, upload_process
 
@@ -30,10 +30,18 @@ URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000/")  # scripts/run says
 # (username, password, group, is_staff, is_superuser)
 DEMO_LOGINS = (
     ("viewer", "demo-viewer-pass", USAGE_VIEWERS, False, False),
+    ("coach", "demo-coach-pass", INDIVIDUAL_VIEWERS, False, False),
     ("importer", "demo-importer-pass", LOG_IMPORTERS, True, False),
+    ("auditor", "demo-auditor-pass", PRIVACY_AUDITORS, False, False),
     ("admin", "demo-admin-pass", None, True, True),
 )
-ROLE_LABELS = {"viewer": "dashboards", "importer": "uploads (admin)", "admin": "everything (superuser)"}
+ROLE_LABELS = {
+    "viewer": "aggregate dashboards",
+    "coach": "dashboards with per-member detail, names after a logged reveal",
+    "importer": "uploads (admin)",
+    "auditor": "the access log",
+    "admin": "everything (superuser)",
+}
 
 
 class Command(BaseCommand):
