@@ -32,12 +32,12 @@ AUDITED_URL_NAMES = {
 AUDITED_ADMIN_MODELS = ("member", "event", "upload", "accessrecord")
 
 
-def is_audited(request) -> bool:
-    match = request.resolver_match
+def is_audited(match) -> bool:
+    """Whether a request resolved to `match` (a ResolverMatch, or None) goes into the access log."""
     if match is None:
         return False
     if match.namespace == "admin":
-        return any(match.url_name.startswith(f"analytics_{model}_") for model in AUDITED_ADMIN_MODELS)
+        return any((match.url_name or "").startswith(f"analytics_{model}_") for model in AUDITED_ADMIN_MODELS)
     return match.url_name in AUDITED_URL_NAMES
 
 
@@ -48,7 +48,7 @@ class AccessLogMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         denied = response.status_code == 403
-        audited = is_audited(request)
+        audited = is_audited(request.resolver_match)
         if not (denied or audited):
             return response
         signed_in = request.user.is_authenticated

@@ -1,0 +1,227 @@
+"""Every URL pattern of the portal × every role → the expected answer to a GET.
+
+The list of patterns comes from the URLconf, so a URL added later without an entry here fails
+`test_every_url_pattern_has_an_entry`. Answers: a status code, "login" (redirect to the portal's
+login page), "admin-login" (redirect to the admin's), or "→/path/" (redirect there).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
+
+from analytics.middleware import is_audited
+from analytics.models import AccessRecord, Event, Member
+from tests.conftest import export_csv
+
+ROLES = ["anonymous", "viewer", "detail_viewer", "importer", "auditor", "superuser"]
+
+D, L, AL = "→/dashboard/", "login", "admin-login"
+DASHBOARD = [L, 200, 200, 403, 403, 200]  # usage viewers, individual-detail viewers, superusers
+ACCESS_LOG = [L, 403, 403, 403, 200, 200]  # privacy auditors, superusers
+
+PORTAL = {
+    "accounts/login/": [200, 200, 200, 200, 200, 200],
+    "accounts/logout/": [405] * 6,  # POST only
+    "": [L, D, D, "→/admin/analytics/upload/", "→/access-log/", D],
+    "dashboard/": DASHBOARD,
+    "dashboard/conversations/": DASHBOARD,
+    "dashboard/charts/daily-active-users.json": DASHBOARD,
+    "dashboard/charts/daily-conversations.json": DASHBOARD,
+    "dashboard/charts/conversation-distribution.json": DASHBOARD,
+    "dashboard/names/reveal/": [L, 403, 200, 403, 403, 200],
+    "dashboard/names/hide/": [405] * 6,  # POST only
+    "uploads/<int:upload_id>/status.json": [403, 403, 403, 200, 403, 200],
+    "uploads/<int:upload_id>/rejected.csv": [403, 403, 403, 200, 403, 200],
+    "access-log/": ACCESS_LOG,
+    "access-log.csv": ACCESS_LOG,
+}
+
+# The admin is for staff: everyone else is sent to its login page.
+STAFF = [AL, AL, AL, 200, AL, 200]
+ADMIN_SITE = {
+    "admin/": STAFF,
+    "admin/login/": [200, 200, 200, "→/admin/", 200, "→/admin/"],
+    "admin/logout/": ["→/admin/", "→/admin/", "→/admin/", 405, "→/admin/", 405],  # POST only, for staff
+    "admin/password_change/": STAFF,
+    "admin/password_change/done/": STAFF,
+    "admin/autocomplete/": [AL, AL, AL, 403, AL, 403],  # no field asked for
+    "admin/jsi18n/": STAFF,
+    "admin/r/<path:content_type_id>/<path:object_id>/": [AL, AL, AL, 404, AL, 404],  # members have no public page
+    "admin/^(?P<app_label>auth|django_celery_beat|analytics)/$": STAFF,  # asked for analytics
+    "admin/(?P<url>.*)$": [AL, AL, AL, 404, AL, 404],  # asked for a page that does not exist
+}
+
+# Per registered model: the answer for the importer and the superuser (others: admin-login),
+# for the pages changelist, add, history, delete, change, and the bare object URL.
+ADMIN_VIEWS = ["", "add/", "<path:object_id>/history/", "<path:object_id>/delete/", "<path:object_id>/change/", "<path:object_id>/"]
+READ_ONLY = [200, 403, 200, 403, 200, "→change"]  # records: no add, change or delete for anyone
+FULL = [200, 200, 200, 200, 200, "→change"]
+NOTHING = [403, 403, 403, 403, 403, "→change"]  # the bare object URL redirects, then refuses
+ADMIN_MODELS = {
+    # model: (importer, superuser)
+    "analytics/upload": ([200, 200, 200, 403, 200, "→change"], [200, 200, 200, 403, 200, "→change"]),
+    "analytics/member": (NOTHING, READ_ONLY),
+    "analytics/event": (NOTHING, READ_ONLY),
+    "analytics/accessrecord": (NOTHING, READ_ONLY),
+    "auth/user": (NOTHING, FULL),
+    "auth/group": (NOTHING, FULL),
+    "django_celery_beat/periodictask": (NOTHING, FULL),
+    "django_celery_beat/clockedschedule": (NOTHING, FULL),
+    "django_celery_beat/crontabschedule": (NOTHING, FULL),
+    "django_celery_beat/solarschedule": (NOTHING, FULL),
+    "django_celery_beat/intervalschedule": (NOTHING, FULL),
+}
+EXTRA_ADMIN = {"admin/auth/user/<id>/password/": [AL, AL, AL, 403, AL, 200]}
+
+
+def _admin_model_entries() -> dict[str, list]:
+    entries = {}
+    for model, (importer, superuser) in ADMIN_MODELS.items():
+        for view, for_importer, for_superuser in zip(ADMIN_VIEWS, importer, superuser):
+            entries[f"admin/{model}/{view}"] = [AL, AL, AL, for_importer, AL, for_superuser]
+    return entries
+
+
+EXPECTED = {**PORTAL, **ADMIN_SITE, **_admin_model_entries(), **EXTRA_ADMIN}
+
+
+def url_patterns(patterns=None, prefix: str = "") -> list[str]:
+    """Every route of the URLconf, as its full pattern string."""
+    routes = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            routes += url_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            routes.append(prefix + str(pattern.pattern))
+    return routes
+
+
+def test_every_url_pattern_has_an_entry():
+    routes = url_patterns()
+
+    assert sorted(set(routes) - EXPECTED.keys()) == [], "add the new URLs to the matrix"
+    assert sorted(EXPECTED.keys() - set(routes)) == [], "remove entries for URLs that are gone"
+
+
+@pytest.fixture
+def objects(import_bytes, db) -> dict[str, object]:
+    """One object of every kind an URL points at."""
+    upload = import_bytes(export_csv({"person@example.com": 2}) + b"not-a-date,{},conversation_created,,,,,,\n")
+    assert upload.rejected_report, "the upload needs a rejected-rows report"
+    interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    return {
+        "analytics/upload": upload,
+        "analytics/member": Member.objects.first(),
+        "analytics/event": Event.objects.first(),
+        "analytics/accessrecord": AccessRecord.objects.create(username="someone", path="/dashboard/"),
+        "auth/user": User.objects.create_user("someone-else"),
+        "auth/group": Group.objects.first(),
+        "django_celery_beat/periodictask": PeriodicTask.objects.create(name="t", task="t", interval=interval),
+        "django_celery_beat/clockedschedule": ClockedSchedule.objects.create(clocked_time="2030-01-01T00:00Z"),
+        "django_celery_beat/crontabschedule": CrontabSchedule.objects.create(),
+        "django_celery_beat/solarschedule": SolarSchedule.objects.create(event="sunrise", latitude=0, longitude=0),
+        "django_celery_beat/intervalschedule": interval,
+    }
+
+
+def concrete(route: str, objects: dict) -> str:
+    """A path for `route`, with its parameters filled in from `objects`."""
+    member = objects["analytics/member"]
+    fixed = {
+        "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{_content_type(member)}/{member.pk}/",
+        "admin/^(?P<app_label>auth|django_celery_beat|analytics)/$": "/admin/analytics/",
+        "admin/(?P<url>.*)$": "/admin/no-such-page/",
+        "admin/auth/user/<id>/password/": f"/admin/auth/user/{objects['auth/user'].pk}/password/",
+    }
+    if route in fixed:
+        return fixed[route]
+    path = "/" + route.replace("<int:upload_id>", str(objects["analytics/upload"].pk))
+    for model, obj in objects.items():
+        if path.startswith(f"/admin/{model}/"):
+            path = path.replace("<path:object_id>", str(obj.pk))
+    assert "<" not in path, f"no object for {route}"
+    return path
+
+
+def _content_type(obj) -> int:
+    from django.contrib.contenttypes.models import ContentType
+
+    return ContentType.objects.get_for_model(obj).pk
+
+
+def outcome(response, path: str) -> object:
+    if response.status_code not in (301, 302):
+        return response.status_code
+    location = response["Location"]
+    if location.startswith("/accounts/login/"):
+        return "login"
+    if location.startswith("/admin/login/"):
+        return "admin-login"
+    if location.rstrip("/").endswith("/change") and location.startswith(path):
+        return "→change"
+    return f"→{location}"
+
+
+@pytest.fixture
+def users(viewer, detail_viewer, importer, auditor, superuser) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "viewer": viewer,
+        "detail_viewer": detail_viewer,
+        "importer": importer,
+        "auditor": auditor,
+        "superuser": superuser,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_the_expected_answer_from_every_url(client, role, users, objects, small_groups_allowed):
+    if users[role] is not None:
+        client.force_login(users[role])
+    wrong = []
+    for route in url_patterns():
+        path = concrete(route, objects)
+        logged_before = AccessRecord.objects.count()
+        response = client.get(path)
+        got = outcome(response, path)
+        expected = EXPECTED[route][ROLES.index(role)]
+        if got != expected:
+            wrong.append(f"{path}: expected {expected}, got {got}")
+        # Audited pages and every refusal leave exactly one access record; other pages none.
+        should_log = is_audited(resolve(urlsplit(path).path)) or response.status_code == 403
+        if AccessRecord.objects.count() - logged_before != int(should_log):
+            wrong.append(f"{path}: expected {int(should_log)} access record(s), got {AccessRecord.objects.count() - logged_before}")
+    assert wrong == [], "\n".join(wrong)
+
+
+# What the access log must cover: dashboard pages, chart JSON, reveals, downloads of rows, the log
+# itself, and the admin pages about members, events, uploads and access records.
+AUDITED_ROUTES = {
+    "dashboard/",
+    "dashboard/conversations/",
+    "dashboard/charts/daily-active-users.json",
+    "dashboard/charts/daily-conversations.json",
+    "dashboard/charts/conversation-distribution.json",
+    "dashboard/names/reveal/",
+    "dashboard/names/hide/",
+    "uploads/<int:upload_id>/rejected.csv",
+    "access-log/",
+    "access-log.csv",
+    *(
+        f"admin/{model}/{view}"
+        for model in ("analytics/upload", "analytics/member", "analytics/event", "analytics/accessrecord")
+        for view in ADMIN_VIEWS
+        if view != "<path:object_id>/"  # the bare object URL only redirects to the change page
+    ),
+}
+
+
+def test_the_access_log_covers_exactly_the_pages_that_show_usage_or_people(objects):
+    audited = {route for route in url_patterns() if is_audited(resolve(urlsplit(concrete(route, objects)).path))}
+
+    assert audited == AUDITED_ROUTES
