@@ -1,4 +1,5 @@
-"""Regenerate docs/screenshot-overview.png and docs/screenshot-conversations.png.
+"""Regenerate docs/screenshot-overview.png, docs/screenshot-conversations.png (as a usage viewer)
+and docs/screenshot-conversations-pseudonymous.png (as an individual-detail viewer).
 
     .venv/bin/python docs/screenshots.py
 
@@ -26,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 AS_OF = date(2025, 10, 31)
 DAYS = 61
 MEMBERS = 320
-USERNAME, PASSWORD = "screenshots", "screenshots-only-password"
+PASSWORD = "screenshots-only-password"
+VIEWER, COACH = "screenshots", "screenshots-coach"
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -91,7 +93,7 @@ def main() -> None:
     from django.core.files.base import ContentFile
     from django.core.management import call_command
 
-    from analytics.roles import USAGE_VIEWERS
+    from analytics.roles import INDIVIDUAL_VIEWERS, USAGE_VIEWERS
     from analytics.services.uploads import upload_create, upload_process
 
     call_command("migrate", verbosity=0)
@@ -99,8 +101,9 @@ def main() -> None:
     upload_process(upload_id=upload.pk)
     upload.refresh_from_db()
     print(f"imported {upload.rows_imported} events: {upload.status}")
-    user = User.objects.create_user(USERNAME, password=PASSWORD, first_name="Sam")
-    user.groups.add(Group.objects.get(name=USAGE_VIEWERS))
+    for username, group in [(VIEWER, USAGE_VIEWERS), (COACH, INDIVIDUAL_VIEWERS)]:
+        user = User.objects.create_user(username, password=PASSWORD, first_name="Sam")
+        user.groups.add(Group.objects.get(name=group))
 
     port = free_port()
     server = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -124,19 +127,25 @@ def shoot(base: str) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         theme = os.environ.get("THEME", "light")
-        page = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme=theme)
-        page.goto(f"{base}/accounts/login/")
-        page.fill("#id_username", USERNAME)
-        page.fill("#id_password", PASSWORD)
-        page.click("#login-form input[type=submit]")
-        page.wait_for_load_state()
         suffix = "" if theme == "light" else f"-{theme}"
-        for tab, path in [("overview", "/dashboard/"), ("conversations", "/dashboard/conversations/")]:
-            page.goto(f"{base}{path}?as_of={AS_OF.isoformat()}")
-            page.wait_for_selector("canvas[data-chart-ready=true]")
-            target = ROOT / "docs" / f"screenshot-{tab}{suffix}.png"
-            page.screenshot(path=str(target), full_page=True)
-            print(f"wrote {target.relative_to(ROOT)}")
+        shots = {
+            VIEWER: [("overview", "/dashboard/"), ("conversations", "/dashboard/conversations/")],
+            COACH: [("conversations-pseudonymous", "/dashboard/conversations/")],
+        }
+        for username, pages in shots.items():
+            page = browser.new_page(viewport={"width": 1280, "height": 800}, color_scheme=theme)
+            page.goto(f"{base}/accounts/login/")
+            page.fill("#id_username", username)
+            page.fill("#id_password", PASSWORD)
+            page.click("#login-form input[type=submit]")
+            page.wait_for_load_state()
+            for name, path in pages:
+                page.goto(f"{base}{path}?as_of={AS_OF.isoformat()}")
+                page.wait_for_selector("canvas[data-chart-ready=true]")
+                target = ROOT / "docs" / f"screenshot-{name}{suffix}.png"
+                page.screenshot(path=str(target), full_page=True)
+                print(f"wrote {target.relative_to(ROOT)}")
+            page.close()
         browser.close()
 
 
