@@ -1,16 +1,18 @@
-"""The dashboard in a real browser: log in, charts draw, the table sorts, no console errors,
-and nothing breaks under a strict Content-Security-Policy (no inline scripts or styles)."""
+"""The portal in a real browser under its real Content-Security-Policy (django-csp, no inline scripts
+or styles): a usage viewer logs in through the form and sees aggregate charts only; an
+individual-detail viewer sees pseudonyms, reveals names through the form and hides them again; an
+importer's admin pages work. Any console error (a CSP violation is one) fails the test."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 
-from analytics.roles import USAGE_VIEWERS
+from analytics.models import AccessRecord
 from tests.conftest import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -24,9 +26,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-# What a production deployment may send later; the pages must work under it unchanged.
-STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'"
+# The policy settings.CONTENT_SECURITY_POLICY must produce, directive by directive.
+EXPECTED_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 AS_OF = "2025-09-05"
+PSEUDONYM = re.compile(r"^Member [0-9A-F]{4}-[0-9A-F]{4}$")
+CHART_DATA = "(selector) => Chart.getChart(document.querySelector(selector)).data.datasets.map((d) => d.data)"
 
 # Playwright's sync API runs an event loop in this thread; fixtures still touch the database from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -34,18 +47,15 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def dashboard_viewer(transactional_db, django_user_model):
-    """A member of the Usage viewers group. Transactional tests flush the tables between them, which
-    removes the groups the data migration made (permissions come back), so the group is made here."""
-    group, _ = Group.objects.get_or_create(name=USAGE_VIEWERS)
-    group.permissions.add(Permission.objects.get(content_type__app_label="analytics", codename="view_dashboard"))
-    user = django_user_model.objects.create_user(username="viewer", password=PASSWORD)
-    user.groups.add(group)
-    return user
+def csp_directives(header: str) -> dict[str, list[str]]:
+    parsed = {}
+    for part in filter(None, (piece.strip() for piece in header.split(";"))):
+        name, *values = part.split()
+        parsed[name] = values
+    return parsed
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("Chromium not installed at /usr/bin/chromium: apt-get install chromium")
@@ -62,62 +72,175 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, settings):
+    settings.REPORTING_TIMEZONE = "UTC"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(10_000)
     problems: list[str] = []
-    page.on("console", lambda message: message.type == "error" and problems.append(f"console: {message.text}"))
+    documents: list[str] = []
+    def console(message):
+        # The portal has no favicon; Chromium's request for /favicon.ico is not the page's doing.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            problems.append(f"console: {message.text} ({message.location.get('url')}, on {page.url})")
+
+    page.on("console", console)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
-    def with_strict_csp(route):
-        response = route.fetch(max_redirects=0)  # let the browser follow redirects itself
-        headers = {**response.headers, "content-security-policy": STRICT_CSP}
-        route.fulfill(response=response, headers=headers)
+    def check_csp(response):
+        """Every page (document) the portal answers carries the real policy."""
+        if response.request.resource_type != "document" or not response.url.startswith(live_server.url):
+            return
+        documents.append(response.url)
+        header = response.headers.get("content-security-policy", "")
+        if csp_directives(header) != EXPECTED_CSP:
+            problems.append(f"CSP of {response.url}: {header!r}")
 
-    page.route(lambda url: url.startswith(live_server.url) and "/static/" not in url, with_strict_csp)
+    page.on("response", check_csp)
+    page.on("response", lambda response: response.status >= 400 and problems.append(f"{response.status}: {response.url}"))
     page.problems = problems
+    page.documents = documents
     yield page
     context.close()
 
 
-def first_member(page) -> str:
-    return page.locator("#member-activity tbody tr").first.locator("td").first.inner_text().strip()
-
-
-def test_a_viewer_logs_in_sees_the_charts_and_sorts_the_member_table(page, live_server, dashboard_viewer, import_sample, settings):
-    settings.REPORTING_TIMEZONE = "UTC"
-    assert import_sample("claude_enterprise_audit.csv").status == "done"
-
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", dashboard_viewer.username)
+def log_in(page, live_server, user, *, path="/accounts/login/") -> None:
+    page.goto(f"{live_server.url}{path}")
+    page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.click("#login-form input[type=submit]")
+
+
+def chart_ready(page, selector: str) -> None:
+    page.wait_for_selector(f"{selector}[data-chart-ready=true]", state="attached")
+
+
+def member_column(page, heading: str) -> list[str]:
+    """The cells of one column of the per-member table, by its heading."""
+    return page.evaluate(
+        """(heading) => {
+            const table = document.querySelector("#member-activity");
+            const index = [...table.querySelectorAll("thead th")].findIndex((th) => th.textContent.trim() === heading);
+            return [...table.querySelectorAll("tbody tr")].map((tr) => tr.children[index].textContent.trim());
+        }""",
+        heading,
+    )
+
+
+def test_a_usage_viewer_logs_in_and_sees_aggregate_charts_only(page, live_server, viewer, import_sample, settings):
+    assert import_sample("claude_enterprise_audit.csv").status == "done"
+
+    log_in(page, live_server, viewer)
     page.wait_for_url(f"{live_server.url}/dashboard/")
 
     page.goto(f"{live_server.url}/dashboard/?as_of={AS_OF}")
-    page.wait_for_selector("canvas[data-chart-ready=true]")
-    daily_active_users = page.evaluate(
-        "() => Chart.getChart(document.querySelector('canvas[data-chart-url]')).data.datasets[0].data"
-    )
-    assert daily_active_users == [4, 4, 4, 0, 0]
-    assert any(daily_active_users)
+    chart_ready(page, "#chart-daily-active-users")
+    assert page.evaluate(CHART_DATA, "#chart-daily-active-users") == [[4, 4, 4, 0, 0]]
 
     page.click(".portal-tabs >> text=Conversations")
     page.wait_for_url(f"{live_server.url}/dashboard/conversations/?as_of={AS_OF}")
-    page.wait_for_selector("canvas[data-chart-ready=true]")
-    conversations = page.evaluate(
-        "() => Chart.getChart(document.querySelector('canvas[data-chart-url]')).data.datasets[0].data"
+    chart_ready(page, "#chart-daily-conversations")
+    assert page.evaluate(CHART_DATA, "#chart-daily-conversations") == [[4, 3, 2, 0, 0]]
+
+    # "Users by conversations created": a bar chart drawing the same numbers as the table beside it.
+    distribution = "#chart-conversation-distribution"
+    assert page.get_attribute(distribution, "data-chart-type") == "bar"
+    chart_ready(page, distribution)
+    assert page.evaluate(f"() => Chart.getChart(document.querySelector('{distribution}')).config.type") == "bar"
+    table = page.evaluate(
+        """() => [...document.querySelectorAll("#distribution tbody tr")].map(
+            (tr) => [...tr.querySelectorAll("td")].map((td) => Number(td.textContent.trim())))"""
     )
-    assert conversations == [4, 3, 2, 0, 0]
-    assert first_member(page) == "alice@example.com"  # most conversations first, ties A to Z
+    by_period = [list(column) for column in zip(*table)]  # rows are buckets; datasets are periods
+    assert page.evaluate(CHART_DATA, distribution) == by_period
+    assert sum(by_period[2]) == 6  # all time: every member of the sample, once
+
+    # No per-member detail for a usage viewer.
+    assert page.locator("#member-activity").count() == 0
+    assert page.locator("#leaderboard").count() == 0
+    assert page.locator("text=Reveal names").count() == 0
+    assert "@example.com" not in page.content()
+
+    # Fewer people than the minimum group size: a message instead of a chart.
+    settings.MIN_GROUP_SIZE = 7
+    page.reload()
+    page.wait_for_selector(f"{distribution}[data-chart-suppressed=true]", state="attached")
+    message = page.locator(f"{distribution} + .chart-message")
+    assert message.is_visible()
+    assert message.inner_text() == "Hidden: this group has fewer than 7 people (minimum group size)."
+    assert page.locator("#distribution .suppressed-marker").first.inner_text() == "Fewer than 7 people"
+
+    assert len(page.documents) >= 4
+    assert page.problems == []
+
+
+def test_an_individual_detail_viewer_sees_pseudonyms_reveals_names_and_hides_them(page, live_server, detail_viewer, import_sample):
+    assert import_sample("claude_enterprise_audit.csv").status == "done"
+    conversations = f"{live_server.url}/dashboard/conversations/?as_of={AS_OF}"
+
+    log_in(page, live_server, detail_viewer, path=f"/accounts/login/?next=/dashboard/conversations/%3Fas_of%3D{AS_OF}")
+    page.wait_for_url(conversations)
+    chart_ready(page, "#chart-conversation-distribution")
+    pseudonyms = member_column(page, "Member")
+    assert len(pseudonyms) == 6 and all(PSEUDONYM.match(cell) for cell in pseudonyms), pseudonyms
+    assert "@example.com" not in page.content()
+    assert page.locator(".names-banner").count() == 0
+
+    page.click("a.button >> text=Reveal names")
+    page.wait_for_url(f"{live_server.url}/dashboard/names/reveal/**")
+    page.fill("#id_justification", "Coaching session agreed with the member")
+    page.click(".reveal-form button[type=submit]")
+    page.wait_for_url(conversations)
+
+    assert "Names are visible until" in page.locator(".names-banner").inner_text()
+    assert sorted(member_column(page, "Member")) == sorted(pseudonyms)  # the same people
+    assert member_column(page, "Email")[0] == "alice@example.com"  # most conversations first
+    assert member_column(page, "Name")[0] == "Alice Example"
+    reveal = AccessRecord.objects.get(action=AccessRecord.Action.REVEAL)
+    assert (reveal.username, reveal.justification) == (detail_viewer.username, "Coaching session agreed with the member")
 
     page.click("#member-activity thead >> text=All time")
     page.wait_for_url("**sort=conversations_all_time**")
-    assert first_member(page) == "bob@example.com"  # fewest conversations first
+    assert member_column(page, "Email")[0] == "bob@example.com"  # fewest conversations first
 
-    page.click("#member-activity thead >> text=All time")
-    page.wait_for_url("**sort=-conversations_all_time**")
-    assert first_member(page) == "alice@example.com"
+    page.locator(".names-banner button >> text=Hide names").click()
+    page.wait_for_url("**/dashboard/conversations/**")
+    assert page.locator(".names-banner").count() == 0
+    assert all(PSEUDONYM.match(cell) for cell in member_column(page, "Member"))
+    assert "@example.com" not in page.content()
 
     assert page.problems == []
+
+
+def test_an_importer_uses_the_admin_login_and_upload_pages_under_the_policy(page, live_server, importer):
+    log_in(page, live_server, importer, path="/admin/login/?next=/admin/analytics/upload/")
+    page.wait_for_url(f"{live_server.url}/admin/analytics/upload/")
+    page.goto(f"{live_server.url}/admin/analytics/upload/add/")
+    page.wait_for_selector("input[type=file]")
+    assert {url.removeprefix(live_server.url) for url in page.documents} == {
+        "/admin/login/?next=/admin/analytics/upload/",
+        "/admin/analytics/upload/",
+        "/admin/analytics/upload/add/",
+    }
+    assert page.problems == []
+
+
+def test_the_lockout_page_after_five_wrong_passwords(page, live_server, viewer):
+    page.goto(f"{live_server.url}/accounts/login/")
+    for _ in range(5):
+        page.fill("#id_username", viewer.username)
+        page.fill("#id_password", "not the password")
+        with page.expect_navigation():
+            page.click("#login-form input[type=submit]")
+    assert page.locator("h1").inner_text() == "Too many failed logins"
+    assert "Please try again after" in page.locator("#content-main").inner_text()
+    if os.environ.get("SCREENSHOT_DIR"):
+        page.screenshot(path=os.path.join(os.environ["SCREENSHOT_DIR"], "locked_out.png"), full_page=True)
+    page.click("text=Back to the log-in page")
+    page.wait_for_url(f"{live_server.url}/accounts/login/")
+    # The lockout answer itself (a 429, which Chromium also reports in the console), nothing else.
+    assert sorted(page.problems) == [
+        f"429: {live_server.url}/accounts/login/",
+        "console: Failed to load resource: the server responded with a status of 429 (Too Many Requests)"
+        f" ({live_server.url}/accounts/login/, on {live_server.url}/accounts/login/)",
+    ]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,17 +72,22 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "analytics",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "analytics.security.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "analytics.middleware.AccessLogMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "usage_portal.urls"
@@ -149,6 +156,81 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Security (README, "Security") ------------------------------------------------------------
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username from one
+# address, that combination is refused for LOGIN_LOCKOUT_MINUTES. Every attempt during a lockout
+# starts the wait again; a successful login clears the count.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_MINUTES must be 1 or more")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins before checking passwords
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "analytics.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "analytics.security.lockout_client_ip"
+# No admin pages for axes' own records: the access log is the record of failed logins and
+# lockouts; an operator ends a lockout early with `manage.py axes_reset_username <username>`.
+AXES_ENABLE_ADMIN = False
+# Application logs never carry a typed username or address: axes masks these in its messages.
+AXES_VERBOSE = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+
+# Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login
+# (analytics.security.SessionExpiryMiddleware); the cookie does not outlive the longer limit.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 10)
+if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES and SESSION_MAX_HOURS must be 1 or more")
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_HTTPONLY = True
+
+# HTTPS. Production (DEBUG off) sends cookies over HTTPS only, redirects http to https and sends
+# HSTS. DEBUG=true (scripts/run, plain http on localhost) turns all of that off.
+# BEHIND_TLS_PROXY=true: a reverse proxy terminates TLS and sets X-Forwarded-Proto; Django trusts
+# that header to tell https requests, and leaves the http-to-https redirect to the proxy.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", not BEHIND_TLS_PROXY)
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS = []
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_SSL_REDIRECT:
+        # security.W008 asks for SECURE_SSL_REDIRECT; behind a TLS-terminating proxy the proxy
+        # redirects http to https, and Django only ever sees requests the proxy forwarded.
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# Content-Security-Policy (django-csp): pages load scripts, styles and images from the portal
+# itself only; no inline scripts or styles, no plugins, no framing, forms post back to the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
 # Privacy (README, "Privacy"): figures about a group of fewer people than this are hidden.
 MIN_GROUP_SIZE = env_int("MIN_GROUP_SIZE", 5)
 if MIN_GROUP_SIZE < 2:
@@ -191,10 +273,20 @@ CELERY_TIMEZONE = REPORTING_TIMEZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 
+# Logs never carry member emails: the console handler redacts anything that looks like one
+# (analytics.security.RedactEmailsFilter). Django's own loggers get no handlers of their own
+# here, so their records also pass through it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_emails": {"()": "analytics.security.RedactEmailsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_emails"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }

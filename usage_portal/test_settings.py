@@ -12,3 +12,17 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 
 # Close connections after each request and task, so no thread keeps the test database open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Django's test Client.login() (and a bare authenticate()) call the authentication backends
+# without a request, which django-axes refuses. This subclass lets those request-less calls
+# through to the password check and does everything else as AxesStandaloneBackend does, so every
+# login over HTTP (the login form, the admin, live_server) is still watched and locked out.
+AUTHENTICATION_BACKENDS = [  # noqa: F405
+    "tests.test_security_login.RequestlessLoginAxesBackend",
+    *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
+]
+
+# The test client and live_server speak plain http: no redirect to https, no HSTS. Cookies stay
+# Secure as in production: Chromium sends them to http://localhost, the test client ignores the flag.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
