@@ -183,16 +183,17 @@ class Command(BaseCommand):
             ("chart: daily active users", f"/dashboard/charts/daily-active-users.json?as_of={as_of}"),
             ("conversations by member", f"/dashboard/conversations/?as_of={as_of}&sort=-conversations_all_time"),
             ("chart: daily conversations", f"/dashboard/charts/daily-conversations.json?as_of={as_of}"),
+            ("chart: users by conversations", f"/dashboard/charts/conversation-distribution.json?as_of={as_of}"),
         ]
         self.stdout.write(f"Pages (server-side, django.test.Client, median of {runs} after a warm-up):")
         pages = []
         for name, url in urls:
-            page = {"name": name, "url": url, **_timed(lambda url=url: client.get(url), runs)}
+            page = {"name": name, "url": url, **_timed(lambda url=url: client.get(url, secure=True), runs)}
             response = page.pop("result")
             page["status"] = response.status_code
             page["bytes"] = len(response.content)
             with CaptureQueriesContext(connection) as queries:
-                client.get(url)
+                client.get(url, secure=True)
             page["queries"] = len(queries)
             page["slowest_query_ms"] = max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0)
             pages.append(page)
