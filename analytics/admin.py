@@ -1,3 +1,5 @@
+from datetime import UTC
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -6,8 +8,53 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.template.defaultfilters import filesizeformat
 
-from analytics.models import Event, Member, Upload
+from analytics.models import AccessRecord, Event, Member, Scope, Upload
+from analytics.services.access_log import access_note
 from analytics.services.uploads import upload_enqueue
+
+
+class AccessNotedAdmin(admin.ModelAdmin):
+    """Says what a list, change page or history showed, for the access log (analytics.middleware).
+
+    `access_scope` is what the pages show about people; `access_members` the member ids one
+    object shows (and a row with none is not about a person).
+    """
+
+    access_scope = Scope.NONE
+
+    def access_members(self, obj) -> list[int]:
+        return []
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        # list() fills the page's queryset cache, which the template then reads: no second query.
+        self._access_note(request, list(changelist.result_list) if changelist else [])
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = (getattr(response, "context_data", None) or {}).get("original")
+        self._access_note(request, [obj] if obj is not None else [])
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        obj = (getattr(response, "context_data", None) or {}).get("object")
+        self._access_note(request, [obj] if obj is not None else [])
+        return response
+
+    def _access_note(self, request, objects: list) -> None:
+        if self.access_scope == Scope.NONE:
+            access_note(request, scope=Scope.NONE)
+            return
+        shown = [members for members in map(self.access_members, objects) if members]
+        access_note(
+            request,
+            scope=self.access_scope,
+            person_rows=len(shown),
+            members=[member for members in shown for member in members],
+        )
 
 
 class UploadForm(forms.ModelForm):
@@ -29,7 +76,7 @@ class UploadForm(forms.ModelForm):
 
 
 @admin.register(Upload)
-class UploadAdmin(admin.ModelAdmin):
+class UploadAdmin(AccessNotedAdmin):
     form = UploadForm
     list_display = ["__str__", "status", "progress_percent", "row_counts", "uploaded_by", "created_at"]
     list_filter = ["status", "detected_format"]
@@ -85,7 +132,7 @@ class UploadAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AccessNotedAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -101,6 +148,10 @@ class MemberAdmin(ReadOnlyAdmin):
     list_display = ["email", "name", "first_seen", "last_seen"]
     search_fields = ["email", "name"]
     exclude = ["first_upload"]
+    access_scope = Scope.NAMED  # emails
+
+    def access_members(self, member: Member) -> list[int]:
+        return [member.pk]
 
 
 @admin.register(Event)
@@ -111,3 +162,32 @@ class EventAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     date_hierarchy = None
     exclude = ["dedupe_key"]
+    access_scope = Scope.NAMED  # each row links to its member
+
+    def access_members(self, event: Event) -> list[int]:
+        return [event.member_id] if event.member_id is not None else []
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(ReadOnlyAdmin):
+    """The access log, read-only for everyone, superusers included: it is append-only."""
+
+    list_display = ["when_utc", "username", "action", "view_name", "scope", "person_rows", "outcome", "status_code"]
+    list_filter = ["action", "scope", "outcome"]
+    search_fields = ["username", "path"]
+    show_full_result_count = False
+    readonly_fields = ["when_utc"]
+    fields = [
+        "when_utc", "user_id", "username", "action", "view_name", "path", "query", "scope", "person_rows", "members",
+        "outcome", "status_code", "justification", "client_ip", "user_agent",
+    ]
+
+    @admin.display(description="when (UTC)", ordering="occurred_at")
+    def when_utc(self, record: AccessRecord) -> str:
+        # The admin would show the reporting timezone; the log's times are UTC everywhere.
+        return record.occurred_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import charts, views
+from analytics import access_log_views, charts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,4 +25,6 @@ urlpatterns = [
     path("dashboard/names/hide/", views.names_hide_view, name="names-hide"),
     path("uploads/<int:upload_id>/status.json", views.upload_status, name="upload-status"),
     path("uploads/<int:upload_id>/rejected.csv", views.upload_rejected_report, name="upload-rejected-report"),
+    path("access-log/", access_log_views.access_log, name="access-log"),
+    path("access-log.csv", access_log_views.access_log_csv, name="access-log-csv"),
 ]
