@@ -122,8 +122,8 @@ def lockout_response(request, original_response=None, credentials=None):
     )
 
 
-def lockout_client_ip(request) -> str | None:
-    """AXES_CLIENT_IP_CALLABLE: the address a lockout is keyed on.
+def client_ip(request) -> str | None:
+    """The client's address: what lockouts are keyed on (AXES_CLIENT_IP_CALLABLE) and the access log records.
 
     Behind a TLS proxy (BEHIND_TLS_PROXY) REMOTE_ADDR is the proxy for everyone, so a lockout by
     username and address would lock the username for every client; the proxy appends the client's

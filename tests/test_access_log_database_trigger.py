@@ -89,13 +89,6 @@ def test_after_a_purge_deletes_of_newer_records_are_refused_in_the_same_transact
     assert _usernames() == ["new"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=pytest.fail.Exception,  # the DELETE goes through: pytest.raises fails
-    reason="known gap: access_log_purge sets its cutoff with set_config(..., is_local=true), which lasts until "
-    "the outermost transaction ends; called inside transaction.atomic() it leaves old records deletable for the "
-    "rest of that transaction. Fix in access_log_purge: clear the setting after its DELETE.",
-)
 def test_after_a_purge_inside_a_transaction_old_records_written_later_are_still_protected():
     _record("old", "2020-06-01 09:00")
 

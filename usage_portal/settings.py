@@ -176,7 +176,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "analytics.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "analytics.security.lockout_client_ip"
+AXES_CLIENT_IP_CALLABLE = "analytics.security.client_ip"
 # No admin pages for axes' own records: the access log is the record of failed logins and
 # lockouts; an operator ends a lockout early with `manage.py axes_reset_username <username>`.
 AXES_ENABLE_ADMIN = False

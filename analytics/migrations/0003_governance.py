@@ -37,12 +37,12 @@ DROP FUNCTION IF EXISTS analytics_accessrecord_append_only();
 
 def add_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(APPEND_ONLY_TRIGGER)
+        schema_editor.execute(APPEND_ONLY_TRIGGER, params=None)  # no placeholders: "%" is PL/pgSQL's
 
 
 def remove_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_APPEND_ONLY_TRIGGER)
+        schema_editor.execute(DROP_APPEND_ONLY_TRIGGER, params=None)
 
 
 def add_pseudonyms(apps, schema_editor):

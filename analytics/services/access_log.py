@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from analytics.models import AccessRecord, Scope
+from analytics.security import client_ip
 
 # The PostgreSQL trigger of migration 0003 lets a DELETE through only for records older than this
 # transaction-local setting, which access_log_purge alone sets.
@@ -45,10 +46,6 @@ def access_note(request, *, scope: Scope, person_rows: int = 0, members: Iterabl
 
 
 _SCOPE_ORDER = [Scope.NONE, Scope.AGGREGATE, Scope.PSEUDONYMOUS, Scope.NAMED]
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def access_record_create(
@@ -85,7 +82,11 @@ def access_record_create(
 def access_log_purge(*, before: datetime) -> int:
     """Delete the records older than `before`; the retention purge's path, and the only one."""
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        postgresql = connection.vendor == "postgresql"
+        if postgresql:
             cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, before.isoformat()])
         cursor.execute(f"DELETE FROM {AccessRecord._meta.db_table} WHERE occurred_at < %s", [before])
-        return cursor.rowcount
+        deleted = cursor.rowcount
+        if postgresql:  # closed again at once, even when an outer transaction goes on
+            cursor.execute("SELECT set_config(%s, '', true)", [PURGE_SETTING])
+        return deleted
