@@ -184,3 +184,27 @@ def test_the_rule_follows_the_configured_k(settings):
     settings.MIN_GROUP_SIZE = 3
     assert privacy.parts_hidden(sizes={"A": 10, "B": 3, "C": 2}, parent_size=15) == {"B", "C"}
     assert privacy.parts_hidden(sizes={"A": 10, "B": 3, "C": 3}, parent_size=16) == set()
+
+
+# ---------- The distribution usage viewers see instead of per-member rows ----------
+
+
+def test_the_distribution_counts_users_per_conversations_range_in_each_period(client, viewer, import_bytes):
+    people = [f"p{n}@example.com" for n in range(5)]
+    # Before the 30-day window (it starts 2025-08-07), inside it but before the 7 days (from
+    # 2025-08-30), and inside the 7 days.
+    for day, counts in [("2025-08-01", [0, 0, 3, 7, 25]), ("2025-08-20", [0, 8, 0, 0, 0]), ("2025-09-02", [2, 0, 0, 0, 0])]:
+        assert import_bytes(export_csv(dict(zip(people, counts)), day=day)).status == "done"
+    client.force_login(viewer)
+
+    data = chart(client, "chart-conversation-distribution")
+
+    assert data["labels"] == ["0 conversations", "1–5 conversations", "6–20 conversations", "21+ conversations"]
+    assert {dataset["label"]: dataset["data"] for dataset in data["datasets"]} == {
+        "Last 7 days": [4, 1, 0, 0],  # p0 has 2
+        "Last 30 days": [3, 1, 1, 0],  # p0 2, p1 8
+        "All time": [0, 2, 2, 1],  # p0 2, p2 3 | p1 8, p3 7 | p4 25
+    }
+    table = re.search(r'<table[^>]*id="distribution".*?</table>', page(client, "dashboard-conversations"), re.S).group(0)
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="numeric">(\d+)</td>\s*<td class="numeric">(\d+)</td>\s*<td class="numeric">(\d+)</td>', table)
+    assert rows == [("0", "4", "3", "0"), ("1–5", "1", "1", "2"), ("6–20", "0", "1", "2"), ("21+", "0", "0", "1")]
