@@ -1,6 +1,6 @@
-"""The per-member conversations table. Sorting and paging happen in the database.
+"""The dashboard's per-member tables and the access log's table. Sorting and paging happen in the database.
 
-Rows are the dicts of analytics.selectors.usage.member_activity_list. The pseudonymous table has
+Member rows are the dicts of analytics.selectors.usage.member_activity_list. The pseudonymous table has
 no name or email column, so it cannot be sorted by them either (django-tables2 ignores a ?sort=
 for a column the table does not have); the named table adds both.
 """
@@ -12,8 +12,10 @@ from zoneinfo import ZoneInfo
 import django_tables2 as tables
 from django.core.paginator import Paginator
 from django.db.models import F
+from django.utils.html import format_html
 from django.utils.timezone import localtime
 
+from analytics.exports import query_compact
 from analytics.selectors import usage
 
 
@@ -105,11 +107,6 @@ class NamedMemberActivityTable(MemberActivityTable):
     def render_name(self, value) -> str:
         return value or "—"
 
-
-# The access log's table; imports here so the member tables above stay as they were.
-from django.utils.html import format_html  # noqa: E402
-
-from analytics.exports import query_compact  # noqa: E402
 
 ACCESS_LOG_PER_PAGE = 50
 USER_AGENT_SHOWN = 40
