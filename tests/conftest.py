@@ -17,6 +17,17 @@ from analytics.roles import GROUP_PERMISSIONS, INDIVIDUAL_VIEWERS, LOG_IMPORTERS
 from analytics.services.uploads import upload_create, upload_process
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
+CHROMIUM = Path("/usr/bin/chromium")
+CHART_JS = Path(__file__).parent.parent / "static" / "vendor" / "chart.umd.min.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PASSWORD = "correct horse battery staple"
 
 
@@ -148,3 +159,20 @@ def celery_worker_thread(transactional_db):
     app.loader.import_default_modules()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (never `playwright install`), one per test module."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium not installed at /usr/bin/chromium: apt-get install chromium")
+    if not CHART_JS.exists():
+        pytest.skip("static/vendor/chart.umd.min.js is missing: run `make setup`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

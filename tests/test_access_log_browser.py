@@ -5,34 +5,18 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from analytics.models import AccessRecord, Scope
 from tests.conftest import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = os.environ.get("ACCESS_LOG_SCREENSHOT", "")  # a path, to look at the page
 
 # Playwright's sync API runs an event loop in this thread; fixtures still touch the database from it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium not installed at /usr/bin/chromium: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox"])
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

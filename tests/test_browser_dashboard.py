@@ -7,36 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from analytics.models import AccessRecord
 from tests.conftest import PASSWORD
+from tests.test_security_csp import EXPECTED as EXPECTED_CSP  # the policy, directive by directive
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHART_JS = Path(settings.BASE_DIR) / "static" / "vendor" / "chart.umd.min.js"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# The policy settings.CONTENT_SECURITY_POLICY must produce, directive by directive.
-EXPECTED_CSP = {
-    "default-src": ["'self'"],
-    "script-src": ["'self'"],
-    "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "object-src": ["'none'"],
-    "base-uri": ["'none'"],
-    "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
-}
 AS_OF = "2025-09-05"
 PSEUDONYM = re.compile(r"^Member [0-9A-F]{4}-[0-9A-F]{4}$")
 CHART_DATA = "(selector) => Chart.getChart(document.querySelector(selector)).data.datasets.map((d) => d.data)"
@@ -53,22 +30,6 @@ def csp_directives(header: str) -> dict[str, list[str]]:
         name, *values = part.split()
         parsed[name] = values
     return parsed
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium not installed at /usr/bin/chromium: apt-get install chromium")
-    if not CHART_JS.exists():
-        pytest.skip("static/vendor/chart.umd.min.js is missing: run `make setup`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
