@@ -7,6 +7,7 @@ user agents, and event_info values (they can hold conversation titles and phone 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
@@ -49,6 +50,9 @@ class Upload(models.Model):
     rows_imported = models.PositiveIntegerField(default=0, help_text="Events stored from this file")
     rows_duplicate = models.PositiveIntegerField(default=0, help_text="Events already stored before")
     rows_rejected = models.PositiveIntegerField(default=0)
+    rows_too_old = models.PositiveIntegerField(
+        "rows older than retention", default=0, help_text="Events older than the raw-event retention period, skipped"
+    )
     unknown_events = models.JSONField(default=dict, blank=True, help_text="Event names not in the documented list, with counts")
     rejected_sample = models.JSONField(default=list, blank=True, help_text="The first rejected rows: line and reason")
     rejected_report = models.FileField(upload_to="rejected/%Y/%m/", blank=True)
@@ -247,3 +251,103 @@ class AccessRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AccessLogIsAppendOnly("Access records are deleted only by the retention purge (access_log_purge).")
+
+
+def _days(default: int, covers: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(default=default, validators=[MinValueValidator(1)], help_text=covers)
+
+
+class RetentionSettings(models.Model):
+    """How long each kind of data is kept, in days. One row (pk 1); every change is recorded."""
+
+    raw_events_days = _days(400, "Imported audit-log events, by the day they happened. Older events are also skipped on import.")
+    rollups_days = _days(800, "Daily per-member and organisation rollups behind the dashboards, by day; kept longer than events so long-term trends survive.")
+    uploads_days = _days(30, "Uploaded export files and their rejected-row reports, counted from when processing finished. The upload's record and counts stay.")
+    exports_days = _days(7, "Files exported from the dashboards, counted from when they were made; a download after that answers 410 Gone.")
+    access_log_days = _days(730, "Access-log records of who viewed what.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PERIOD_FIELDS = ("raw_events_days", "rollups_days", "uploads_days", "exports_days", "access_log_days")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "retention settings"
+
+    def __str__(self) -> str:
+        return "Retention settings"
+
+    def periods(self) -> dict[str, int]:
+        return {field: getattr(self, field) for field in self.PERIOD_FIELDS}
+
+
+class RetentionSettingsChange(models.Model):
+    """Who changed the retention settings, when, from what to what."""
+
+    changed_at = models.DateTimeField(default=now, db_index=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, blank=True)
+    changes = models.JSONField(default=dict, help_text="{field: [old, new]}")
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+
+class PurgeReceipt(models.Model):
+    """What one purge run (scheduled, manual or dry) found and deleted. Kept; never purged."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        USER = "user", "User"
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    started_at = models.DateTimeField(default=now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    triggered_by = models.CharField(max_length=150, blank=True, help_text="Who ran it by hand")
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    settings_in_force = models.JSONField(default=dict, help_text="The retention periods used, in days")
+    cutoffs = models.JSONField(default=dict, help_text="Per category, the instant before which data was purged")
+    deleted = models.JSONField(default=dict, help_text="Per category, rows and files deleted (or that would be, in a dry run)")
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Purge {self.started_at:%Y-%m-%d %H:%M} ({self.get_status_display()}{', dry run' if self.dry_run else ''})"
+
+
+class Export(models.Model):
+    """A file exported from a dashboard view, built by a Celery task, downloadable until it expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel (XLSX)"
+
+    created_at = models.DateTimeField(default=now, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, blank=True)
+    view = models.CharField(max_length=50, help_text="The dashboard view exported")
+    format = models.CharField(max_length=10, choices=Format.choices)
+    parameters = models.JSONField(default=dict, blank=True, help_text="As-of day, sort and the like")
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.AGGREGATE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(help_text="After this the file is deleted and downloads answer 410 Gone")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]

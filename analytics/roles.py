@@ -18,5 +18,11 @@ GROUP_PERMISSIONS = {
     USAGE_VIEWERS: ["view_dashboard"],
     INDIVIDUAL_VIEWERS: ["view_dashboard", "view_member_detail"],
     LOG_IMPORTERS: ["add_upload", "view_upload"],
-    PRIVACY_AUDITORS: ["view_accessrecord"],
+    PRIVACY_AUDITORS: [
+        "view_accessrecord",
+        "view_retentionsettings",
+        "change_retentionsettings",
+        "view_retentionsettingschange",
+        "view_purgereceipt",
+    ],
 }

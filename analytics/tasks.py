@@ -1,3 +1,5 @@
+"""Celery tasks: thin shims over the services."""
+
 from celery import shared_task
 
 
