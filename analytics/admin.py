@@ -3,12 +3,24 @@ from datetime import UTC
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.template.defaultfilters import filesizeformat
 
-from analytics.models import AccessRecord, Event, Member, Scope, Upload
+from analytics.models import (
+    AccessRecord,
+    Event,
+    Member,
+    PurgeReceipt,
+    RetentionSettings,
+    RetentionSettingsChange,
+    Scope,
+    Upload,
+)
+from analytics.selectors.retention import purge_warning_get, retention_settings_get
+from analytics.services.retention_settings import retention_settings_update
 from analytics.services.access_log import access_note
 from analytics.services.uploads import upload_enqueue
 
@@ -82,7 +94,7 @@ class UploadAdmin(AccessNotedAdmin):
     list_filter = ["status", "detected_format"]
     readonly_fields = [
         "original_name", "size_bytes", "detected_format", "status", "progress", "rows_read", "rows_imported",
-        "rows_duplicate", "rows_rejected", "unknown_events", "error", "uploaded_by", "created_at", "started_at",
+        "rows_duplicate", "rows_rejected", "rows_too_old", "unknown_events", "error", "uploaded_by", "created_at", "started_at",
         "finished_at", "attempts", "rejected_report_link",
     ]
     change_form_template = "admin/analytics/upload/change_form.html"
@@ -93,9 +105,10 @@ class UploadAdmin(AccessNotedAdmin):
 
     @admin.display(description="rows")
     def row_counts(self, upload: Upload) -> str:
+        too_old = f" · {upload.rows_too_old:,} older than retention" if upload.rows_too_old else ""
         return (
             f"{upload.rows_read:,} read · {upload.rows_imported:,} new · "
-            f"{upload.rows_duplicate:,} duplicate · {upload.rows_rejected:,} rejected"
+            f"{upload.rows_duplicate:,} duplicate · {upload.rows_rejected:,} rejected{too_old}"
         )
 
     @admin.display(description="Rejected rows report")
@@ -191,3 +204,76 @@ class AccessRecordAdmin(ReadOnlyAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
+
+
+class PurgeWarningMixin:
+    """Warns on the page when the purge is scheduled but has not succeeded for 48 hours."""
+
+    def _warn_if_purge_overdue(self, request) -> None:
+        warning = purge_warning_get()
+        if warning:
+            messages.warning(request, warning)
+
+
+@admin.register(RetentionSettings)
+class RetentionSettingsAdmin(PurgeWarningMixin, admin.ModelAdmin):
+    """The one settings record: its list opens it; privacy auditors and superusers change it."""
+
+    fields = RetentionSettings.PERIOD_FIELDS
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("admin:analytics_retentionsettings_change", args=[retention_settings_get().pk]))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            self._warn_if_purge_overdue(request)
+        extra_context = {**(extra_context or {}), "receipts": PurgeReceipt.objects.all()[:5]}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        retention_settings_update(user=request.user, periods={field: form.cleaned_data[field] for field in self.fields})
+
+    def response_change(self, request, obj):
+        messages.success(request, "The retention settings are saved; the change is recorded. The next purge uses them.")
+        return HttpResponseRedirect(reverse("admin:analytics_retentionsettings_change", args=[obj.pk]))
+
+
+@admin.register(RetentionSettingsChange)
+class RetentionSettingsChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "username", "changes_summary"]
+    fields = ["changed_at", "username", "changed_by", "changes_summary"]
+    readonly_fields = ["changes_summary"]
+
+    @admin.display(description="changes")
+    def changes_summary(self, change: RetentionSettingsChange) -> str:
+        labels = {field: RetentionSettings._meta.get_field(field).verbose_name for field in RetentionSettings.PERIOD_FIELDS}
+        return "; ".join(f"{labels.get(field, field)}: {old} → {new} days" for field, (old, new) in change.changes.items())
+
+
+@admin.register(PurgeReceipt)
+class PurgeReceiptAdmin(PurgeWarningMixin, ReadOnlyAdmin):
+    list_display = ["started_at", "finished_at", "trigger", "triggered_by", "dry_run", "status", "deleted_summary"]
+    list_filter = ["status", "trigger", "dry_run"]
+    fields = [
+        "started_at", "finished_at", "trigger", "triggered_by", "dry_run", "status", "settings_in_force", "cutoffs",
+        "deleted", "errors",
+    ]
+
+    @admin.display(description="deleted")
+    def deleted_summary(self, receipt: PurgeReceipt) -> str:
+        return "; ".join(
+            f"{category}: {counts.get('rows', 0):,} rows, {counts.get('files', 0):,} files"
+            for category, counts in receipt.deleted.items()
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        self._warn_if_purge_overdue(request)
+        return super().changelist_view(request, extra_context)

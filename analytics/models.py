@@ -1,7 +1,6 @@
 """The portal's data: members, their events, the uploads those came from, and daily rollups.
 
-Never stored, by design: IP addresses, device ids (used only inside the dedupe key),
-user agents, and event_info values (they can hold conversation titles and phone numbers).
+Never stored, by design: see NEVER_STORED (the transparency page lists it).
 """
 
 from __future__ import annotations
@@ -10,6 +9,25 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.timezone import now
+
+
+# What the import reads from an audit-log export but never keeps (the transparency page shows this).
+NEVER_STORED = [
+    "IP addresses",
+    "device ids (used only inside the key that recognises an event seen before)",
+    "user agents (browser and operating system strings)",
+    "event details (event_info: they can hold conversation titles and phone numbers)",
+    "the content or titles of conversations, projects and files (exports do not carry them)",
+]
+# What is kept about each event and person.
+STORED = [
+    "per member: email, name and Anthropic account id as exported, first and last activity, a pseudonym",
+    "per event: when it happened, its name (such as conversation_created), the member, the kind and id of "
+    "what it concerns, and the client platform (web, desktop, mobile)",
+    "daily counts per member and for the organisation, behind every dashboard figure",
+    "uploaded export files (privately, never served) until their retention period ends",
+    "the access log: who viewed what, when, from which address",
+]
 
 
 class Member(models.Model):
@@ -253,18 +271,18 @@ class AccessRecord(models.Model):
         raise AccessLogIsAppendOnly("Access records are deleted only by the retention purge (access_log_purge).")
 
 
-def _days(default: int, covers: str) -> models.PositiveIntegerField:
-    return models.PositiveIntegerField(default=default, validators=[MinValueValidator(1)], help_text=covers)
+def _days(label: str, default: int, covers: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(f"{label} (days)", default=default, validators=[MinValueValidator(1)], help_text=covers)
 
 
 class RetentionSettings(models.Model):
     """How long each kind of data is kept, in days. One row (pk 1); every change is recorded."""
 
-    raw_events_days = _days(400, "Imported audit-log events, by the day they happened. Older events are also skipped on import.")
-    rollups_days = _days(800, "Daily per-member and organisation rollups behind the dashboards, by day; kept longer than events so long-term trends survive.")
-    uploads_days = _days(30, "Uploaded export files and their rejected-row reports, counted from when processing finished. The upload's record and counts stay.")
-    exports_days = _days(7, "Files exported from the dashboards, counted from when they were made; a download after that answers 410 Gone.")
-    access_log_days = _days(730, "Access-log records of who viewed what.")
+    raw_events_days = _days("raw events", 400, "Imported audit-log events, by the day they happened. Older events are also skipped on import.")
+    rollups_days = _days("daily rollups", 800, "Daily per-member and organisation rollups behind the dashboards, by day; kept longer than events so long-term trends survive.")
+    uploads_days = _days("uploaded files and reports", 30, "Uploaded export files and their rejected-row reports, counted from when processing finished. The upload's record and counts stay.")
+    exports_days = _days("exports", 7, "Files exported from the dashboards, counted from when they were made; a download after that answers 410 Gone.")
+    access_log_days = _days("access log", 730, "Access-log records of who viewed what.")
     updated_at = models.DateTimeField(auto_now=True)
 
     PERIOD_FIELDS = ("raw_events_days", "rollups_days", "uploads_days", "exports_days", "access_log_days")

@@ -26,3 +26,11 @@ GROUP_PERMISSIONS = {
         "view_purgereceipt",
     ],
 }
+
+# What each role may see, in words (the transparency page).
+ROLE_DESCRIPTIONS = {
+    USAGE_VIEWERS: "The usage dashboard's aggregate figures; never a per-person row.",
+    INDIVIDUAL_VIEWERS: "The dashboard with per-member tables under pseudonyms; names only after a justified, logged reveal.",
+    LOG_IMPORTERS: "Uploads of audit-log exports; no usage figures.",
+    PRIVACY_AUDITORS: "The access log, the retention settings and the purge receipts; no usage figures about individuals.",
+}

@@ -4,6 +4,7 @@ from analytics import access_log_views, charts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("transparency/", views.transparency, name="transparency"),
     path("dashboard/", views.dashboard_overview, name="dashboard-overview"),
     path("dashboard/conversations/", views.dashboard_conversations, name="dashboard-conversations"),
     path(

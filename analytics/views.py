@@ -13,6 +13,7 @@ from analytics.forms import RevealForm, as_of_from_query
 from analytics.models import AccessRecord, Scope, Upload
 from analytics.roles import ACCESS_LOG_PERMISSION, DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
 from analytics.selectors import privacy, usage
+from analytics.selectors.transparency import transparency_get
 from analytics.services.access_log import access_note
 from analytics.services.reveal import names_hide, names_reveal
 from analytics.tables import MemberActivityTable, NamedMemberActivityTable
@@ -158,3 +159,9 @@ def names_hide_view(request):
     access_note(request, scope=Scope.NONE, action=AccessRecord.Action.HIDE)
     messages.info(request, "Names are hidden again.")
     return redirect(_next_url(request))
+
+
+@login_required
+def transparency(request):
+    """What the portal keeps, for how long and who may see it; for everyone who can log in."""
+    return render(request, "analytics/transparency.html", {"facts": transparency_get()})

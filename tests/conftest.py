@@ -98,7 +98,7 @@ def detail_viewer(db) -> User:
 
 @pytest.fixture
 def auditor(db) -> User:
-    return _user("auditor", PRIVACY_AUDITORS)
+    return _user("auditor", PRIVACY_AUDITORS, is_staff=True)  # retention settings live in the admin
 
 
 @pytest.fixture

@@ -15,7 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
 from analytics.middleware import is_audited
-from analytics.models import AccessRecord, Event, Member
+from analytics.models import AccessRecord, Event, Member, PurgeReceipt, RetentionSettingsChange
+from analytics.selectors.retention import retention_settings_get
 from tests.conftest import export_csv
 
 ROLES = ["anonymous", "viewer", "detail_viewer", "importer", "auditor", "superuser"]
@@ -28,6 +29,7 @@ PORTAL = {
     "accounts/login/": [200, 200, 200, 200, 200, 200],
     "accounts/logout/": [405] * 6,  # POST only
     "": [L, D, D, "→/admin/analytics/upload/", "→/access-log/", D],
+    "transparency/": [L, 200, 200, 200, 200, 200],
     "dashboard/": DASHBOARD,
     "dashboard/conversations/": DASHBOARD,
     "dashboard/charts/daily-active-users.json": DASHBOARD,
@@ -41,49 +43,55 @@ PORTAL = {
     "access-log.csv": ACCESS_LOG,
 }
 
-# The admin is for staff: everyone else is sent to its login page.
-STAFF = [AL, AL, AL, 200, AL, 200]
+# The admin is for staff (importers, auditors, superusers): everyone else is sent to its login page.
+STAFF = [AL, AL, AL, 200, 200, 200]
 ADMIN_SITE = {
     "admin/": STAFF,
-    "admin/login/": [200, 200, 200, "→/admin/", 200, "→/admin/"],
-    "admin/logout/": ["→/admin/", "→/admin/", "→/admin/", 405, "→/admin/", 405],  # POST only, for staff
+    "admin/login/": [200, 200, 200, "→/admin/", "→/admin/", "→/admin/"],
+    "admin/logout/": ["→/admin/", "→/admin/", "→/admin/", 405, 405, 405],  # POST only, for staff
     "admin/password_change/": STAFF,
     "admin/password_change/done/": STAFF,
-    "admin/autocomplete/": [AL, AL, AL, 403, AL, 403],  # no field asked for
+    "admin/autocomplete/": [AL, AL, AL, 403, 403, 403],  # no field asked for
     "admin/jsi18n/": STAFF,
-    "admin/r/<path:content_type_id>/<path:object_id>/": [AL, AL, AL, 404, AL, 404],  # members have no public page
+    "admin/r/<path:content_type_id>/<path:object_id>/": [AL, AL, AL, 404, 404, 404],  # members have no public page
     "admin/^(?P<app_label>auth|django_celery_beat|analytics)/$": STAFF,  # asked for analytics
-    "admin/(?P<url>.*)$": [AL, AL, AL, 404, AL, 404],  # asked for a page that does not exist
+    "admin/(?P<url>.*)$": [AL, AL, AL, 404, 404, 404],  # asked for a page that does not exist
 }
 
-# Per registered model: the answer for the importer and the superuser (others: admin-login),
-# for the pages changelist, add, history, delete, change, and the bare object URL.
+# Per registered model: the answer for the importer, the auditor and the superuser (the others
+# are not staff: admin-login), for the pages changelist, add, history, delete, change, and the
+# bare object URL.
 ADMIN_VIEWS = ["", "add/", "<path:object_id>/history/", "<path:object_id>/delete/", "<path:object_id>/change/", "<path:object_id>/"]
 READ_ONLY = [200, 403, 200, 403, 200, "→change"]  # records: no add, change or delete for anyone
 FULL = [200, 200, 200, 200, 200, "→change"]
 NOTHING = [403, 403, 403, 403, 403, "→change"]  # the bare object URL redirects, then refuses
+# One settings record: the list opens it, it can be changed but not added or deleted.
+SINGLETON = ["→change", 403, 200, 403, 200, "→change"]
 ADMIN_MODELS = {
-    # model: (importer, superuser)
-    "analytics/upload": ([200, 200, 200, 403, 200, "→change"], [200, 200, 200, 403, 200, "→change"]),
-    "analytics/member": (NOTHING, READ_ONLY),
-    "analytics/event": (NOTHING, READ_ONLY),
-    "analytics/accessrecord": (NOTHING, READ_ONLY),
-    "auth/user": (NOTHING, FULL),
-    "auth/group": (NOTHING, FULL),
-    "django_celery_beat/periodictask": (NOTHING, FULL),
-    "django_celery_beat/clockedschedule": (NOTHING, FULL),
-    "django_celery_beat/crontabschedule": (NOTHING, FULL),
-    "django_celery_beat/solarschedule": (NOTHING, FULL),
-    "django_celery_beat/intervalschedule": (NOTHING, FULL),
+    # model: (importer, auditor, superuser)
+    "analytics/upload": ([200, 200, 200, 403, 200, "→change"], NOTHING, [200, 200, 200, 403, 200, "→change"]),
+    "analytics/member": (NOTHING, NOTHING, READ_ONLY),
+    "analytics/event": (NOTHING, NOTHING, READ_ONLY),
+    "analytics/accessrecord": (NOTHING, READ_ONLY, READ_ONLY),
+    "analytics/retentionsettings": (NOTHING, SINGLETON, SINGLETON),
+    "analytics/retentionsettingschange": (NOTHING, READ_ONLY, READ_ONLY),
+    "analytics/purgereceipt": (NOTHING, READ_ONLY, READ_ONLY),
+    "auth/user": (NOTHING, NOTHING, FULL),
+    "auth/group": (NOTHING, NOTHING, FULL),
+    "django_celery_beat/periodictask": (NOTHING, NOTHING, FULL),
+    "django_celery_beat/clockedschedule": (NOTHING, NOTHING, FULL),
+    "django_celery_beat/crontabschedule": (NOTHING, NOTHING, FULL),
+    "django_celery_beat/solarschedule": (NOTHING, NOTHING, FULL),
+    "django_celery_beat/intervalschedule": (NOTHING, NOTHING, FULL),
 }
-EXTRA_ADMIN = {"admin/auth/user/<id>/password/": [AL, AL, AL, 403, AL, 200]}
+EXTRA_ADMIN = {"admin/auth/user/<id>/password/": [AL, AL, AL, 403, 403, 200]}
 
 
 def _admin_model_entries() -> dict[str, list]:
     entries = {}
-    for model, (importer, superuser) in ADMIN_MODELS.items():
-        for view, for_importer, for_superuser in zip(ADMIN_VIEWS, importer, superuser):
-            entries[f"admin/{model}/{view}"] = [AL, AL, AL, for_importer, AL, for_superuser]
+    for model, (importer, auditor, superuser) in ADMIN_MODELS.items():
+        for view, *answers in zip(ADMIN_VIEWS, importer, auditor, superuser):
+            entries[f"admin/{model}/{view}"] = [AL, AL, AL, *answers]
     return entries
 
 
@@ -119,6 +127,9 @@ def objects(import_bytes, db) -> dict[str, object]:
         "analytics/member": Member.objects.first(),
         "analytics/event": Event.objects.first(),
         "analytics/accessrecord": AccessRecord.objects.create(username="someone", path="/dashboard/"),
+        "analytics/retentionsettings": retention_settings_get(),
+        "analytics/retentionsettingschange": RetentionSettingsChange.objects.create(username="someone"),
+        "analytics/purgereceipt": PurgeReceipt.objects.create(trigger=PurgeReceipt.Trigger.USER),
         "auth/user": User.objects.create_user("someone-else"),
         "auth/group": Group.objects.first(),
         "django_celery_beat/periodictask": PeriodicTask.objects.create(name="t", task="t", interval=interval),

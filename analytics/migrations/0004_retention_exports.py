@@ -80,11 +80,11 @@ class Migration(migrations.Migration):
             name='RetentionSettings',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('raw_events_days', models.PositiveIntegerField(default=400, help_text='Imported audit-log events, by the day they happened. Older events are also skipped on import.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('rollups_days', models.PositiveIntegerField(default=800, help_text='Daily per-member and organisation rollups behind the dashboards, by day; kept longer than events so long-term trends survive.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('uploads_days', models.PositiveIntegerField(default=30, help_text="Uploaded export files and their rejected-row reports, counted from when processing finished. The upload's record and counts stay.", validators=[django.core.validators.MinValueValidator(1)])),
-                ('exports_days', models.PositiveIntegerField(default=7, help_text='Files exported from the dashboards, counted from when they were made; a download after that answers 410 Gone.', validators=[django.core.validators.MinValueValidator(1)])),
-                ('access_log_days', models.PositiveIntegerField(default=730, help_text='Access-log records of who viewed what.', validators=[django.core.validators.MinValueValidator(1)])),
+                ('raw_events_days', models.PositiveIntegerField(verbose_name='raw events (days)', default=400, help_text='Imported audit-log events, by the day they happened. Older events are also skipped on import.', validators=[django.core.validators.MinValueValidator(1)])),
+                ('rollups_days', models.PositiveIntegerField(verbose_name='daily rollups (days)', default=800, help_text='Daily per-member and organisation rollups behind the dashboards, by day; kept longer than events so long-term trends survive.', validators=[django.core.validators.MinValueValidator(1)])),
+                ('uploads_days', models.PositiveIntegerField(verbose_name='uploaded files and reports (days)', default=30, help_text="Uploaded export files and their rejected-row reports, counted from when processing finished. The upload's record and counts stay.", validators=[django.core.validators.MinValueValidator(1)])),
+                ('exports_days', models.PositiveIntegerField(verbose_name='exports (days)', default=7, help_text='Files exported from the dashboards, counted from when they were made; a download after that answers 410 Gone.', validators=[django.core.validators.MinValueValidator(1)])),
+                ('access_log_days', models.PositiveIntegerField(verbose_name='access log (days)', default=730, help_text='Access-log records of who viewed what.', validators=[django.core.validators.MinValueValidator(1)])),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={

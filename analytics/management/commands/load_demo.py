@@ -32,14 +32,14 @@ DEMO_LOGINS = (
     ("viewer", "demo-viewer-pass", USAGE_VIEWERS, False, False),
     ("coach", "demo-coach-pass", INDIVIDUAL_VIEWERS, False, False),
     ("importer", "demo-importer-pass", LOG_IMPORTERS, True, False),
-    ("auditor", "demo-auditor-pass", PRIVACY_AUDITORS, False, False),
+    ("auditor", "demo-auditor-pass", PRIVACY_AUDITORS, True, False),
     ("admin", "demo-admin-pass", None, True, True),
 )
 ROLE_LABELS = {
     "viewer": "aggregate dashboards",
     "coach": "dashboards with per-member detail, names after a logged reveal",
     "importer": "uploads (admin)",
-    "auditor": "the access log",
+    "auditor": "the access log, retention settings and purge receipts",
     "admin": "everything (superuser)",
 }
 

@@ -1,0 +1,119 @@
+"""Retention settings: defaults, edited in the admin by privacy auditors and superusers, every
+change recorded, periods below one day refused; the admin warns when the scheduled purge has not
+succeeded for 48 hours."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
+
+from analytics.models import PurgeReceipt, RetentionSettings, RetentionSettingsChange
+from analytics.selectors.retention import retention_settings_get
+
+pytestmark = pytest.mark.django_db
+
+DEFAULTS = {"raw_events_days": 400, "rollups_days": 800, "uploads_days": 30, "exports_days": 7, "access_log_days": 730}
+
+
+def settings_url() -> str:
+    return reverse("admin:analytics_retentionsettings_change", args=[retention_settings_get().pk])
+
+
+def form(**changes) -> dict:
+    return {**DEFAULTS, **changes}
+
+
+def test_the_defaults_are_the_documented_periods():
+    assert retention_settings_get().periods() == DEFAULTS
+
+
+@pytest.mark.parametrize("role", ["auditor", "superuser"])
+def test_auditors_and_superusers_change_the_settings_and_the_change_is_recorded(client, request, role):
+    user = request.getfixturevalue(role)
+    client.force_login(user)
+
+    response = client.post(settings_url(), form(raw_events_days=365, exports_days=3))
+
+    assert response.status_code == 302
+    assert retention_settings_get().periods() == {**DEFAULTS, "raw_events_days": 365, "exports_days": 3}
+    change = RetentionSettingsChange.objects.get()
+    assert (change.username, change.changed_by) == (user.username, user)
+    assert change.changes == {"raw_events_days": [400, 365], "exports_days": [7, 3]}
+    assert timezone.now() - change.changed_at < timedelta(minutes=1)
+
+
+def test_saving_without_a_change_records_nothing(client, auditor):
+    client.force_login(auditor)
+
+    client.post(settings_url(), form())
+
+    assert not RetentionSettingsChange.objects.exists()
+
+
+@pytest.mark.parametrize("days", ["0", "-1", ""])
+def test_a_period_below_one_day_is_refused(client, auditor, days):
+    client.force_login(auditor)
+
+    response = client.post(settings_url(), form(uploads_days=days))
+
+    assert response.status_code == 200  # the form again, with its error
+    assert "errornote" in response.content.decode()
+    assert retention_settings_get().uploads_days == 30
+    assert not RetentionSettingsChange.objects.exists()
+
+
+def test_the_settings_page_says_what_each_period_covers(client, auditor):
+    client.force_login(auditor)
+
+    html = client.get(reverse("admin:analytics_retentionsettings_changelist"), follow=True).content.decode()
+
+    for field in RetentionSettings.PERIOD_FIELDS:
+        assert str(RetentionSettings._meta.get_field(field).help_text) in html
+
+
+@pytest.mark.parametrize("role", ["importer", "viewer", "detail_viewer"])
+def test_other_roles_cannot_change_the_settings(client, request, role):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.post(settings_url(), form(raw_events_days=1))
+
+    assert response.status_code in (302, 403)  # non-staff go to the admin login, staff are refused
+    assert retention_settings_get().raw_events_days == 400
+
+
+def test_the_admin_warns_when_the_scheduled_purge_has_not_succeeded_for_48_hours(client, auditor):
+    assert PeriodicTask.objects.get(name="Retention purge").enabled
+    client.force_login(auditor)
+    warning = "no run has succeeded in the last 48 hours"
+
+    assert warning in client.get(settings_url()).content.decode()  # never ran
+
+    PurgeReceipt.objects.create(
+        trigger=PurgeReceipt.Trigger.SCHEDULE, status=PurgeReceipt.Status.SUCCEEDED, finished_at=timezone.now() - timedelta(hours=49)
+    )
+    assert warning in client.get(reverse("admin:analytics_purgereceipt_changelist")).content.decode()
+
+    PurgeReceipt.objects.create(
+        trigger=PurgeReceipt.Trigger.SCHEDULE, status=PurgeReceipt.Status.SUCCEEDED, finished_at=timezone.now() - timedelta(hours=47)
+    )
+    assert warning not in client.get(settings_url()).content.decode()
+
+
+def test_no_warning_when_the_schedule_is_off(client, auditor):
+    PeriodicTask.objects.filter(name="Retention purge").update(enabled=False)
+    client.force_login(auditor)
+
+    assert "no run has succeeded" not in client.get(settings_url()).content.decode()
+
+
+def test_a_dry_run_does_not_count_as_a_successful_purge(client, auditor):
+    PurgeReceipt.objects.create(
+        trigger=PurgeReceipt.Trigger.USER, status=PurgeReceipt.Status.SUCCEEDED, dry_run=True, finished_at=timezone.now()
+    )
+    client.force_login(auditor)
+
+    assert "no run has succeeded" in client.get(settings_url()).content.decode()
