@@ -27,6 +27,7 @@ AUDITED_URL_NAMES = {
     "upload-rejected-report",
     "access-log",
     "access-log-csv",
+    "export-download",
 }
 # Admin pages about these models (lists, change pages, history) are audited too.
 AUDITED_ADMIN_MODELS = ("member", "event", "upload", "accessrecord")

@@ -11,3 +11,10 @@ def upload_process_task(self, upload_id: int) -> None:
         upload_process(upload_id=upload_id)
     except UploadBusy as exc:
         raise self.retry(exc=exc, countdown=5) from None
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def export_build_task(export_id: int) -> None:
+    from analytics.services.exports import export_build
+
+    export_build(export_id=export_id)

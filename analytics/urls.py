@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import access_log_views, charts, views
+from analytics import access_log_views, charts, export_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,6 +24,10 @@ urlpatterns = [
     ),
     path("dashboard/names/reveal/", views.names_reveal_view, name="names-reveal"),
     path("dashboard/names/hide/", views.names_hide_view, name="names-hide"),
+    path("dashboard/export/", export_views.export_create_view, name="export-create"),
+    path("exports/<int:export_id>/", export_views.export_detail, name="export-detail"),
+    path("exports/<int:export_id>/status.json", export_views.export_status, name="export-status"),
+    path("exports/<int:export_id>/download/", export_views.export_download, name="export-download"),
     path("uploads/<int:upload_id>/status.json", views.upload_status, name="upload-status"),
     path("uploads/<int:upload_id>/rejected.csv", views.upload_rejected_report, name="upload-rejected-report"),
     path("access-log/", access_log_views.access_log, name="access-log"),

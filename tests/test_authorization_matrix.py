@@ -7,15 +7,18 @@ login page), "admin-login" (redirect to the admin's), or "→/path/" (redirect t
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
 from analytics.middleware import is_audited
-from analytics.models import AccessRecord, Event, Member, PurgeReceipt, RetentionSettingsChange
+from analytics.models import AccessRecord, Event, Export, Member, PurgeReceipt, RetentionSettingsChange
 from analytics.selectors.retention import retention_settings_get
 from tests.conftest import export_csv
 
@@ -37,6 +40,11 @@ PORTAL = {
     "dashboard/charts/conversation-distribution.json": DASHBOARD,
     "dashboard/names/reveal/": [L, 403, 200, 403, 403, 200],
     "dashboard/names/hide/": [405] * 6,  # POST only
+    "dashboard/export/": [405] * 6,  # POST only
+    # Someone else's export (the object has no creator): only superusers see it.
+    "exports/<int:export_id>/": [L, 404, 404, 403, 403, 200],
+    "exports/<int:export_id>/status.json": [L, 404, 404, 403, 403, 200],
+    "exports/<int:export_id>/download/": [L, 404, 404, 403, 403, 200],
     "uploads/<int:upload_id>/status.json": [403, 403, 403, 200, 403, 200],
     "uploads/<int:upload_id>/rejected.csv": [403, 403, 403, 200, 403, 200],
     "access-log/": ACCESS_LOG,
@@ -127,6 +135,10 @@ def objects(import_bytes, db) -> dict[str, object]:
         "analytics/member": Member.objects.first(),
         "analytics/event": Event.objects.first(),
         "analytics/accessrecord": AccessRecord.objects.create(username="someone", path="/dashboard/"),
+        "analytics/export": Export.objects.create(
+            view="overview", format="csv", status="done", file=ContentFile(b"x", name="matrix.csv"),
+            expires_at=timezone.now() + timedelta(days=1),
+        ),
         "analytics/retentionsettings": retention_settings_get(),
         "analytics/retentionsettingschange": RetentionSettingsChange.objects.create(username="someone"),
         "analytics/purgereceipt": PurgeReceipt.objects.create(trigger=PurgeReceipt.Trigger.USER),
@@ -152,6 +164,7 @@ def concrete(route: str, objects: dict) -> str:
     if route in fixed:
         return fixed[route]
     path = "/" + route.replace("<int:upload_id>", str(objects["analytics/upload"].pk))
+    path = path.replace("<int:export_id>", str(objects["analytics/export"].pk))
     for model, obj in objects.items():
         if path.startswith(f"/admin/{model}/"):
             path = path.replace("<path:object_id>", str(obj.pk))
@@ -223,6 +236,7 @@ AUDITED_ROUTES = {
     "uploads/<int:upload_id>/rejected.csv",
     "access-log/",
     "access-log.csv",
+    "exports/<int:export_id>/download/",
     *(
         f"admin/{model}/{view}"
         for model in ("analytics/upload", "analytics/member", "analytics/event", "analytics/accessrecord")
