@@ -18,3 +18,11 @@ def export_build_task(export_id: int) -> None:
     from analytics.services.exports import export_build
 
     export_build(export_id=export_id)
+
+
+@shared_task(ignore_result=True)
+def retention_purge_task() -> None:
+    from analytics.models import PurgeReceipt
+    from analytics.services.retention import retention_purge
+
+    retention_purge(trigger=PurgeReceipt.Trigger.SCHEDULE)

@@ -23,9 +23,17 @@ from django.db import connection, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
-from analytics.importers.audit_log import KNOWN_EVENTS, AuditRecord, RejectedRow, UnsupportedFile, open_audit_log
+from analytics.importers.audit_log import (
+    KNOWN_EVENTS,
+    AuditRecord,
+    RejectedRow,
+    UnsupportedFile,
+    canonical_instant,
+    open_audit_log,
+)
 from analytics.models import Event, Member, Upload
 from analytics.selectors.privacy import member_pseudonym
+from analytics.selectors.retention import retention_cutoff_get, retention_settings_get
 from analytics.services.events import event_bulk_insert
 from analytics.services.rollups import rollups_refresh_span
 
@@ -107,6 +115,7 @@ def _upload_claim(*, upload_id: int) -> Upload | None:
             rows_imported=0,
             rows_duplicate=0,
             rows_rejected=0,
+            rows_too_old=0,
             error="",
         )
     upload.refresh_from_db()
@@ -126,6 +135,7 @@ class _ImportState:
     upload: Upload
     rows_read: int = 0
     rows_rejected: int = 0
+    rows_too_old: int = 0
     inserted: int = 0
     unknown: Counter = field(default_factory=Counter)
     rejected_sample: list = field(default_factory=list)
@@ -136,6 +146,9 @@ class _ImportState:
 def _upload_import(upload: Upload) -> None:
     state = _ImportState(upload=upload)
     batch_size = settings.IMPORT_BATCH_SIZE
+    # Events from before the raw-event retention period are skipped, not stored: a purge already
+    # removed them or would. Records carry their UTC instant as canonical text, compared as such.
+    kept_from = canonical_instant(retention_cutoff_get(days=retention_settings_get().raw_events_days).first_instant_kept)
     with upload.file.open("rb") as stored, tempfile.TemporaryFile() as report:
         log = open_audit_log(getattr(stored, "file", stored))
         Upload.objects.filter(pk=upload.pk).update(detected_format=log.format)
@@ -150,6 +163,9 @@ def _upload_import(upload: Upload) -> None:
                 report_writer.writerow([row.line, row.reason])
                 if len(state.rejected_sample) < REJECTED_SAMPLE_SIZE:
                     state.rejected_sample.append({"line": row.line, "reason": row.reason})
+                continue
+            if row.instant < kept_from:
+                state.rows_too_old += 1
                 continue
             if row.event not in KNOWN_EVENTS:
                 state.unknown[row.event] += 1
@@ -179,8 +195,9 @@ def _upload_import(upload: Upload) -> None:
             progress=100,
             rows_read=state.rows_read,
             rows_rejected=state.rows_rejected,
+            rows_too_old=state.rows_too_old,
             rows_imported=imported,
-            rows_duplicate=state.rows_read - state.rows_rejected - imported,
+            rows_duplicate=state.rows_read - state.rows_rejected - state.rows_too_old - imported,
             unknown_events=dict(state.unknown.most_common()),
             rejected_sample=state.rejected_sample,
             rejected_report=upload.rejected_report.name or "",
@@ -215,6 +232,7 @@ def _write_batch(state: _ImportState, batch: list[AuditRecord], progress: float)
             rows_read=state.rows_read,
             rows_imported=state.inserted,
             rows_rejected=state.rows_rejected,
+            rows_too_old=state.rows_too_old,
             heartbeat_at=timezone.now(),
         )
 
