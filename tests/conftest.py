@@ -61,6 +61,21 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped, which FAIL_ON_SKIP forbids: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def _sample_dates_within_retention(request):
+    """The samples and fixtures are dated 2025, past the default 400-day raw-event retention as of
+    the test clock, so an import would skip them as too old. Tests that touch the database keep raw
+    events for a century instead; tests about retention opt out with @pytest.mark.retention_defaults."""
+    if request.node.get_closest_marker("retention_defaults"):
+        return
+    if not (request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("db")
+    from analytics.models import RetentionSettings
+
+    RetentionSettings.objects.update_or_create(pk=1, defaults={"raw_events_days": 36_500})
+
+
 @pytest.fixture
 def sample_path():
     def path(name: str) -> Path:

@@ -14,7 +14,7 @@ from django_celery_beat.models import PeriodicTask
 from analytics.models import PurgeReceipt, RetentionSettings, RetentionSettingsChange
 from analytics.selectors.retention import retention_settings_get
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.retention_defaults]
 
 DEFAULTS = {"raw_events_days": 400, "rollups_days": 800, "uploads_days": 30, "exports_days": 7, "access_log_days": 730}
 
