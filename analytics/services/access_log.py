@@ -85,7 +85,10 @@ def access_log_purge(*, before: datetime) -> int:
         postgresql = connection.vendor == "postgresql"
         if postgresql:
             cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, before.isoformat()])
-        cursor.execute(f"DELETE FROM {AccessRecord._meta.db_table} WHERE occurred_at < %s", [before])
+        cursor.execute(
+            f"DELETE FROM {AccessRecord._meta.db_table} WHERE occurred_at < %s",
+            [connection.ops.adapt_datetimefield_value(before)],  # SQLite compares UTC text
+        )
         deleted = cursor.rowcount
         if postgresql:  # closed again at once, even when an outer transaction goes on
             cursor.execute("SELECT set_config(%s, '', true)", [PURGE_SETTING])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -27,7 +27,7 @@ from django.utils import timezone
 from analytics.models import AccessRecord, DailyActivity, DailyTotal, Event, Export, MemberTotal, PurgeReceipt, Upload
 from analytics.selectors.retention import Cutoff, retention_cutoffs_get, retention_settings_get
 from analytics.services.access_log import access_log_purge
-from analytics.services.rollups import _INSERT_MEMBER_TOTALS, _lock_rollups
+from analytics.services.rollups import rollups_lock, member_totals_rebuild
 
 logger = logging.getLogger(__name__)
 
@@ -135,21 +135,11 @@ def _rollups_purge(*, cutoff: Cutoff, dry_run: bool, counts: dict, batch_size: i
         return
     timezones = set(activity.values_list("timezone", flat=True).distinct())
     try:
-        _batches_delete(activity, batch_size=batch_size, counts=counts, lock=_lock_rollups)
-        _batches_delete(totals, batch_size=batch_size, counts=counts, lock=_lock_rollups)
+        _batches_delete(activity, batch_size=batch_size, counts=counts, lock=rollups_lock)
+        _batches_delete(totals, batch_size=batch_size, counts=counts, lock=rollups_lock)
     finally:  # even after a failed batch, the member totals match the rollups left
         for zone in sorted(timezones):
-            _member_totals_rebuild(timezone=zone)
-
-
-def _member_totals_rebuild(*, timezone: str) -> None:
-    """Recompute a timezone's member totals from its daily rollups (as rollup_refresh does)."""
-    with transaction.atomic():
-        _lock_rollups()
-        MemberTotal.objects.filter(timezone=timezone).delete()
-        with connection.cursor() as cursor:
-            sql = _INSERT_MEMBER_TOTALS.format(total=MemberTotal._meta.db_table, rollup=DailyActivity._meta.db_table)
-            cursor.execute(sql, [timezone])
+            member_totals_rebuild(timezone=zone)
 
 
 def _files_delete(queryset: QuerySet, *, fields: tuple[str, ...], dry_run: bool, counts: dict) -> None:
@@ -180,16 +170,7 @@ def _access_log_purge(*, cutoff: Cutoff, dry_run: bool, counts: dict, **_) -> No
     if dry_run:
         counts["rows"] = AccessRecord.objects.filter(occurred_at__lt=cutoff.first_instant_kept).count()
     else:
-        counts["rows"] = access_log_purge(before=_sqlite_safe(cutoff.first_instant_kept))
-
-
-def _sqlite_safe(instant: datetime) -> datetime:
-    """access_log_purge hands its cutoff to the cursor as is, and SQLite's adapter spells an aware
-    instant with its offset ("… 00:00:00-04:00"), which does not compare with the stored UTC text.
-    There, pass the naive UTC instant, spelt as Django stores it."""
-    if connection.vendor == "sqlite":
-        return instant.astimezone(UTC).replace(tzinfo=None)
-    return instant
+        counts["rows"] = access_log_purge(before=cutoff.first_instant_kept)
 
 
 _PURGES = {

@@ -53,7 +53,7 @@ def day_bounds_utc(*, day: date, timezone: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-def _lock_rollups() -> None:
+def rollups_lock() -> None:
     """Serialise rollup writers (imports, first reports in a new timezone) until the transaction ends.
 
     Readers are not blocked. SQLite transactions here are IMMEDIATE and so already exclusive.
@@ -78,7 +78,7 @@ def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
     sql = _INSERT_DAY.format(rollup=rollup, event=Event._meta.db_table)
     ops = connection.ops
     with transaction.atomic():
-        _lock_rollups()
+        rollups_lock()
         for chunk_start in range(0, len(days), 500):
             DailyActivity.objects.filter(timezone=timezone, day__in=days[chunk_start : chunk_start + 500]).delete()
         with connection.cursor() as cursor:
@@ -98,8 +98,17 @@ def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
             cursor.execute(
                 _INSERT_DAILY_TOTALS.format(total=DailyTotal._meta.db_table, rollup=rollup), [timezone, first, last]
             )
-            MemberTotal.objects.filter(timezone=timezone).delete()
-            cursor.execute(_INSERT_MEMBER_TOTALS.format(total=MemberTotal._meta.db_table, rollup=rollup), [timezone])
+        member_totals_rebuild(timezone=timezone)
+
+
+def member_totals_rebuild(*, timezone: str) -> None:
+    """Recompute a timezone's member totals from its daily rollups (after they changed)."""
+    with transaction.atomic():
+        rollups_lock()
+        MemberTotal.objects.filter(timezone=timezone).delete()
+        with connection.cursor() as cursor:
+            sql = _INSERT_MEMBER_TOTALS.format(total=MemberTotal._meta.db_table, rollup=DailyActivity._meta.db_table)
+            cursor.execute(sql, [timezone])
 
 
 def _local_days(*, first: datetime, last: datetime, timezone: str) -> list[date]:
@@ -131,7 +140,7 @@ def rollup_rebuild(*, timezone: str) -> None:
     span = Event.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
     first, last = span.first(), span.last()
     with transaction.atomic():
-        _lock_rollups()
+        rollups_lock()
         for model in (DailyActivity, DailyTotal, MemberTotal):
             model.objects.filter(timezone=timezone).delete()
         if first is not None:
@@ -141,6 +150,6 @@ def rollup_rebuild(*, timezone: str) -> None:
 def rollup_ensure(*, timezone: str) -> None:
     """Build a timezone's rollups unless they exist; two callers at once build them once."""
     with transaction.atomic():
-        _lock_rollups()
+        rollups_lock()
         if not DailyActivity.objects.filter(timezone=timezone).exists() and Event.objects.exists():
             rollup_rebuild(timezone=timezone)
