@@ -215,10 +215,28 @@ class PurgeWarningMixin:
             messages.warning(request, warning)
 
 
+class RetentionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RetentionSettings
+        fields = RetentionSettings.PERIOD_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        raw, rollups = cleaned.get("raw_events_days"), cleaned.get("rollups_days")
+        if raw and rollups and rollups < raw:
+            self.add_error(
+                "rollups_days",
+                f"Keep daily rollups at least as long as raw events ({raw} days): the dashboards' long-term "
+                "trends are read from them once the events are gone.",
+            )
+        return cleaned
+
+
 @admin.register(RetentionSettings)
 class RetentionSettingsAdmin(PurgeWarningMixin, admin.ModelAdmin):
     """The one settings record: its list opens it; privacy auditors and superusers change it."""
 
+    form = RetentionSettingsForm
     fields = RetentionSettings.PERIOD_FIELDS
 
     def has_add_permission(self, request):

@@ -117,3 +117,13 @@ def test_a_dry_run_does_not_count_as_a_successful_purge(client, auditor):
     client.force_login(auditor)
 
     assert "no run has succeeded" in client.get(settings_url()).content.decode()
+
+
+def test_rollups_cannot_be_kept_shorter_than_raw_events(client, auditor):
+    client.force_login(auditor)
+
+    response = client.post(settings_url(), form(raw_events_days=400, rollups_days=300))
+
+    assert response.status_code == 200
+    assert "Keep daily rollups at least as long as raw events (400 days)" in response.content.decode()
+    assert retention_settings_get().rollups_days == 800
