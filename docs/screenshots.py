@@ -97,6 +97,10 @@ def main() -> None:
     from analytics.services.uploads import upload_create, upload_process
 
     call_command("migrate", verbosity=0)
+    # The invented data is dated 2025; keep it all (the default raw-event retention is 400 days).
+    from analytics.models import RetentionSettings
+
+    RetentionSettings.objects.filter(pk=1).update(raw_events_days=36_500)
     upload = upload_create(file=ContentFile(export_csv(), name="export.csv"), name="export.csv", queue=False)
     upload_process(upload_id=upload.pk)
     upload.refresh_from_db()
