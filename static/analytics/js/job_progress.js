@@ -1,9 +1,12 @@
-// Polls an export's status while it is queued or running, and reloads the page when it ends.
+// Follows a background job (an upload's import, an export's build): polls the JSON at
+// data-status-url while data-status is one of data-active-statuses, fills [data-field] elements,
+// and reloads the page when the job ends (or is gone: 410).
 (function () {
   "use strict";
-  const section = document.getElementById("export-status");
+  const section = document.querySelector("[data-status-url][data-active-statuses]");
   if (!section) return;
-  const active = (status) => status === "queued" || status === "running";
+  const activeStatuses = section.dataset.activeStatuses.split(" ");
+  const active = (status) => activeStatuses.includes(status);
   if (!active(section.dataset.status)) return;
 
   function show(data) {
