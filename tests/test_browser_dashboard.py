@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -205,3 +206,24 @@ def test_the_lockout_page_after_five_wrong_passwords(page, live_server, viewer):
         "console: Failed to load resource: the server responded with a status of 429 (Too Many Requests)"
         f" ({live_server.url}/accounts/login/, on {live_server.url}/accounts/login/)",
     ]
+
+
+@pytest.mark.worker
+def test_a_viewer_exports_the_overview_and_downloads_it_when_the_worker_is_done(
+    page, live_server, viewer, import_sample, celery_worker_thread
+):
+    assert import_sample("claude_enterprise_audit.csv").status == "done"
+    log_in(page, live_server, viewer)
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+
+    page.goto(f"{live_server.url}/dashboard/?as_of={AS_OF}")
+    page.click(".export-form button[value=csv]")
+    page.wait_for_url("**/exports/*/")
+    page.wait_for_selector("a:has-text('Download')", timeout=30_000)  # the page reloads when the build ends
+    with page.expect_download() as download:
+        page.click("a:has-text('Download')")
+
+    content = Path(download.value.path()).read_text(encoding="utf-8")
+    assert content.startswith("Usage Portal") and "Daily active users" in content
+    assert AccessRecord.objects.filter(view_name="export-download", username=viewer.username).exists()
+    assert page.problems == []
