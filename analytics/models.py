@@ -30,8 +30,44 @@ STORED = [
 ]
 
 
+class Team(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """A rollout wave or pilot group ("pilot", "wave 2"); a member may be in several."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Member(models.Model):
-    """A person whose usage is analysed, identified by lower-cased email."""
+    """A person whose usage is analysed, identified by lower-cased email.
+
+    Made by an import (seen in the logs) or by the roster import (HR's list of seat holders);
+    `on_roster` says whether HR's roster lists them, with their team, department, cohorts and seat.
+    """
 
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200, blank=True)
@@ -43,6 +79,13 @@ class Member(models.Model):
     last_seen = models.DateTimeField(null=True, blank=True)
     # The upload that first named this member; a failed upload removes the members it alone added.
     first_upload = models.ForeignKey("Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # From HR's roster.
+    on_roster = models.BooleanField(default=False, db_index=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    cohorts = models.ManyToManyField(Cohort, blank=True, related_name="members")
+    seat_start = models.DateField(null=True, blank=True)
+    seat_end = models.DateField(null=True, blank=True, help_text="Last day with a seat; empty while the seat lasts")
 
     class Meta:
         ordering = ["email"]
@@ -369,3 +412,82 @@ class Export(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+
+class RosterEntry(Member):
+    """Members as HR's roster sees them: the admin page importers use to import the roster and to
+    find people seen in the logs but not on it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "roster entry"
+        verbose_name_plural = "roster"
+
+
+class Milestone(models.Model):
+    """A dated point of the rollout ("pilot start", "wave 2"); one may be the baseline week."""
+
+    label = models.CharField(max_length=200)
+    date = models.DateField(help_text="For the baseline, any day of the baseline week (its ISO week is used)")
+    is_baseline = models.BooleanField(
+        "baseline week", default=False, help_text="The week before broad enablement, which later weeks are compared with"
+    )
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_baseline"], condition=models.Q(is_baseline=True), name="one_baseline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.date:%Y-%m-%d}{', baseline' if self.is_baseline else ''})"
+
+
+class ChampionNote(models.Model):
+    """A dated note about the rollout ("MCP servers enabled", "SSO outage"), never about a person."""
+
+    date = models.DateField()
+    text = models.CharField(max_length=300)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}: {self.text}"
+
+
+class ChampionNoteRevision(models.Model):
+    """A note as it was before an edit (or at its deletion): the history of edits."""
+
+    note = models.ForeignKey(ChampionNote, null=True, on_delete=models.SET_NULL, related_name="revisions")
+    date = models.DateField()
+    text = models.CharField(max_length=300)
+    team_name = models.CharField(max_length=200, blank=True)
+    replaced_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    replaced_at = models.DateTimeField(default=now)
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-replaced_at", "-id"]
+
+
+class PortalSettings(models.Model):
+    """Settings kept in the database (pk 1). The reporting timezone starts as REPORTING_TIMEZONE;
+    changing it rebuilds the rollups in the background (rebuild_* follow that)."""
+
+    reporting_timezone = models.CharField(max_length=64, blank=True, help_text="Empty: REPORTING_TIMEZONE from the environment")
+    rebuild_status = models.CharField(max_length=20, blank=True)
+    rebuild_progress = models.PositiveSmallIntegerField(default=0)
+    rebuild_started_at = models.DateTimeField(null=True, blank=True)
+    rebuild_finished_at = models.DateTimeField(null=True, blank=True)
+    rebuild_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "portal settings"
+
+    def __str__(self) -> str:
+        return "Portal settings"
