@@ -208,3 +208,10 @@ def test_the_distribution_counts_users_per_conversations_range_in_each_period(cl
     table = re.search(r'<table[^>]*id="distribution".*?</table>', page(client, "dashboard-conversations"), re.S).group(0)
     rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td class="numeric">(\d+)</td>\s*<td class="numeric">(\d+)</td>\s*<td class="numeric">(\d+)</td>', table)
     assert rows == [("0", "4", "3", "0"), ("1–5", "1", "1", "2"), ("6–20", "0", "1", "2"), ("21+", "0", "0", "1")]
+
+
+def test_a_hidden_organisation_is_not_mistaken_for_an_empty_one(client, viewer, import_bytes):
+    organisation_of(import_bytes, K - 1)
+    client.force_login(viewer)
+
+    assert "No usage data" not in page(client, "dashboard-overview")
