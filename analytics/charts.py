@@ -1,9 +1,11 @@
 """Chart data as JSON for Chart.js, built on django-chartjs's BaseLineChartView.
 
 Each view answers {"labels", "datasets": [{"label", "data"}], "timezone", "as_of", "suppressed",
-"marker"}; the series come from analytics.selectors.usage. When the group is smaller than the
-minimum group size every value is null (a gap, never a zero) and "suppressed" is true. Colours are left to static/analytics/js/charts.js,
-which follows the admin's light/dark theme.
+"marker", "notes", "milestones"}; the series come from analytics.selectors.usage, the champion notes
+and milestones dated within the chart's days from analytics.selectors.notes (drawn as markers).
+When the group is smaller than the minimum group size every value is null (a gap, never a zero)
+and "suppressed" is true. Colours are left to static/analytics/js/charts.js, which follows
+the admin's light/dark theme.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from analytics.forms import as_of_from_query
 from analytics.models import Scope
 from analytics.roles import DASHBOARD_PERMISSION
 from analytics.selectors import privacy, usage
+from analytics.selectors.notes import milestone_marker_list, note_marker_list
 from analytics.services.access_log import access_note
 
 
@@ -70,8 +73,18 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
             definition=self.definition,
             suppressed=self.suppressed,
             marker=privacy.suppression_marker() if self.suppressed else "",
+            **_markers(context["labels"]),
         )
         return context
+
+
+def _markers(labels: list[str]) -> dict[str, list[dict]]:
+    """Champion notes and milestones dated within a chart's days; none for charts of other labels."""
+    try:
+        start, end = date.fromisoformat(labels[0]), date.fromisoformat(labels[-1])
+    except (IndexError, ValueError):
+        return {"notes": [], "milestones": []}
+    return {"notes": note_marker_list(start=start, end=end), "milestones": milestone_marker_list(start=start, end=end)}
 
 
 class DailyActiveUsersChart(UsageChartView):

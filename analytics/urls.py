@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import access_log_views, charts, export_views, views
+from analytics import access_log_views, charts, export_views, health_views, notes_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,4 +32,9 @@ urlpatterns = [
     path("uploads/<int:upload_id>/rejected.csv", views.upload_rejected_report, name="upload-rejected-report"),
     path("access-log/", access_log_views.access_log, name="access-log"),
     path("access-log.csv", access_log_views.access_log_csv, name="access-log-csv"),
+    path("notes/", notes_views.note_list_view, name="notes"),
+    path("notes/add/", notes_views.note_add_view, name="note-add"),
+    path("notes/<int:note_id>/edit/", notes_views.note_edit_view, name="note-edit"),
+    path("notes/<int:note_id>/delete/", notes_views.note_delete_view, name="note-delete"),
+    path("data-health/", health_views.data_health, name="data-health"),
 ]

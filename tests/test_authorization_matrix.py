@@ -18,7 +18,17 @@ from django.utils import timezone
 from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
 
 from analytics.middleware import is_audited
-from analytics.models import AccessRecord, Event, Export, Member, PurgeReceipt, RetentionSettingsChange
+from analytics.models import (
+    AccessRecord,
+    ChampionNote,
+    ChampionNoteRevision,
+    Event,
+    Export,
+    Member,
+    Milestone,
+    PurgeReceipt,
+    RetentionSettingsChange,
+)
 from analytics.selectors.retention import retention_settings_get
 from tests.conftest import export_csv
 
@@ -49,6 +59,12 @@ PORTAL = {
     "uploads/<int:upload_id>/rejected.csv": [403, 403, 403, 200, 403, 200],
     "access-log/": ACCESS_LOG,
     "access-log.csv": ACCESS_LOG,
+    # Notes: read with the dashboard or note permission; written by champions (not a role here) and superusers.
+    "notes/": [L, 200, 200, 403, 403, 200],
+    "notes/add/": [L, 403, 403, 403, 403, 200],
+    "notes/<int:note_id>/edit/": [L, 403, 403, 403, 403, 200],
+    "notes/<int:note_id>/delete/": [405] * 6,  # POST only
+    "data-health/": [L, 403, 403, 200, 403, 200],  # importers, superusers
 }
 
 # The admin is for staff (importers, auditors, superusers): everyone else is sent to its login page.
@@ -86,6 +102,9 @@ ADMIN_MODELS = {
     "analytics/retentionsettings": (NOTHING, SINGLETON, SINGLETON),
     "analytics/retentionsettingschange": (NOTHING, READ_ONLY, READ_ONLY),
     "analytics/purgereceipt": (NOTHING, READ_ONLY, READ_ONLY),
+    "analytics/milestone": (NOTHING, NOTHING, FULL),
+    "analytics/championnote": (NOTHING, NOTHING, READ_ONLY),  # written on the notes page, with history
+    "analytics/championnoterevision": (NOTHING, NOTHING, READ_ONLY),
     "auth/user": (NOTHING, NOTHING, FULL),
     "auth/group": (NOTHING, NOTHING, FULL),
     "django_celery_beat/periodictask": (NOTHING, NOTHING, FULL),
@@ -150,6 +169,9 @@ def objects(import_bytes, db) -> dict[str, object]:
         "analytics/retentionsettings": retention_settings_get(),
         "analytics/retentionsettingschange": RetentionSettingsChange.objects.create(username="someone"),
         "analytics/purgereceipt": PurgeReceipt.objects.create(trigger=PurgeReceipt.Trigger.USER),
+        "analytics/milestone": Milestone.objects.create(label="Wave 2", date="2025-10-06"),
+        "analytics/championnote": ChampionNote.objects.create(date="2025-10-06", text="Office hours"),
+        "analytics/championnoterevision": ChampionNoteRevision.objects.create(date="2025-10-06", text="Office hours"),
         "auth/user": User.objects.create_user("someone-else"),
         "auth/group": Group.objects.first(),
         "django_celery_beat/periodictask": PeriodicTask.objects.create(name="t", task="t", interval=interval),
@@ -173,6 +195,7 @@ def concrete(route: str, objects: dict) -> str:
         return fixed[route]
     path = "/" + route.replace("<int:upload_id>", str(objects["analytics/upload"].pk))
     path = path.replace("<int:export_id>", str(objects["analytics/export"].pk))
+    path = path.replace("<int:note_id>", str(objects["analytics/championnote"].pk))
     for model, obj in objects.items():
         if path.startswith(f"/admin/{model}/"):
             path = path.replace("<path:object_id>", str(obj.pk))

@@ -3,6 +3,9 @@
 // a line chart, or bars with data-chart-type="bar". Null values are gaps, never zeros; a suppressed
 // group (fewer people than the minimum group size) gets a message instead of a chart.
 // Colours follow the admin's light/dark theme. Marks the canvas data-chart-ready="true" when done.
+// Line charts whose labels are days also show the payload's champion notes and milestones as thin
+// dashed vertical lines labelled at the top (hover one for its full text), and shade the baseline
+// week when the payload has "baseline": {start, end} (end defaults to start: one label).
 (function () {
   "use strict";
   if (typeof window.Chart === "undefined") {
@@ -57,6 +60,8 @@
       animation: false,
       interaction: { mode: "index", intersect: false },
       font: { family: colors.font },
+      // Room above the plot for the first row of marker labels.
+      layout: { padding: { top: type === "line" && marksOf(payload).length ? 14 : 0 } },
       scales: {
         x: {
           type: "category",
@@ -72,6 +77,12 @@
         },
       },
       plugins: {
+        rolloutMarkers: {
+          note: colors.text,
+          milestone: colors.line,
+          shade: withAlpha(colors.line, 0.08),
+          font: colors.font,
+        },
         legend: { display: payload.datasets.length > 1, labels: { color: colors.text } },
         tooltip: {
           callbacks: {
@@ -111,6 +122,110 @@
     }));
   }
 
+  const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+  const SHORT = 18; // characters of a marker's label drawn on the chart
+
+  // The notes and milestones of a payload whose labels are days, each with its label index.
+  function marksOf(payload) {
+    const labels = payload.labels || [];
+    if (!labels.length || !labels.every((label) => ISO_DAY.test(label))) return [];
+    const notes = (payload.notes || []).map((note) => ({
+      date: note.date,
+      kind: "note",
+      text: note.text,
+      full: note.date + ": " + note.text + (note.team ? " (" + note.team + ")" : ""),
+    }));
+    const milestones = (payload.milestones || []).map((milestone) => ({
+      date: milestone.date,
+      kind: "milestone",
+      text: milestone.label,
+      full: milestone.date + ": " + milestone.label + (milestone.baseline ? " (baseline week)" : ""),
+    }));
+    return milestones
+      .concat(notes)
+      .map((mark) => Object.assign(mark, { index: labels.indexOf(mark.date) }))
+      .filter((mark) => mark.index >= 0);
+  }
+
+  // The label indexes [first, last] of the baseline week within the chart, or null.
+  function baselineOf(payload) {
+    const labels = payload.labels || [];
+    const week = payload.baseline;
+    if (!week || !week.start || !labels.length || !labels.every((label) => ISO_DAY.test(label))) return null;
+    const end = week.end || week.start; // weekly charts: one label, the week's Monday
+    const first = labels.findIndex((label) => label >= week.start);
+    const last = labels.length - 1 - labels.slice().reverse().findIndex((label) => label <= end);
+    return first >= 0 && last < labels.length && first <= last ? [first, last] : null;
+  }
+
+  function short(text) {
+    return text.length > SHORT ? text.slice(0, SHORT - 1) + "\u2026" : text;
+  }
+
+  // A Chart.js plugin (one per chart) drawing the payload's markers; colours come from
+  // options.plugins.rolloutMarkers, so the theme switch recolours them with the rest.
+  function markerPlugin(payload) {
+    const marks = marksOf(payload);
+    const baseline = baselineOf(payload);
+    let drawn = []; // [{x, full}] of the last draw, for the hover title
+    return {
+      id: "rolloutMarkers",
+      beforeDatasetsDraw(chart, args, opts) {
+        if (!baseline) return;
+        const { ctx, chartArea, scales } = chart;
+        const step = payload.labels.length > 1 ? scales.x.getPixelForValue(1) - scales.x.getPixelForValue(0) : 0;
+        const left = Math.max(chartArea.left, scales.x.getPixelForValue(baseline[0]) - step / 2);
+        const right = Math.min(chartArea.right, scales.x.getPixelForValue(baseline[1]) + step / 2);
+        ctx.save();
+        ctx.fillStyle = opts.shade;
+        ctx.fillRect(left, chartArea.top, Math.max(right - left, 2), chartArea.bottom - chartArea.top);
+        ctx.restore();
+      },
+      afterDatasetsDraw(chart, args, opts) {
+        const { ctx, chartArea, scales } = chart;
+        const rows = []; // the right edge of the last label in each row of labels
+        drawn = [];
+        ctx.save();
+        ctx.font = "10px " + opts.font;
+        ctx.textBaseline = "top";
+        marks
+          .slice()
+          .sort((a, b) => a.index - b.index)
+          .forEach((mark) => {
+            const x = Math.round(scales.x.getPixelForValue(mark.index)) + 0.5;
+            const color = mark.kind === "milestone" ? opts.milestone : opts.note;
+            ctx.strokeStyle = color;
+            ctx.lineWidth = 1;
+            ctx.setLineDash(mark.kind === "milestone" ? [6, 3] : [2, 3]);
+            ctx.beginPath();
+            ctx.moveTo(x, chartArea.top - 12);
+            ctx.lineTo(x, chartArea.bottom);
+            ctx.stroke();
+            const label = short(mark.text);
+            const width = ctx.measureText(label).width;
+            const toLeft = x + 3 + width > chartArea.right;
+            const start = toLeft ? x - 3 - width : x + 3;
+            let row = rows.findIndex((end) => end < start);
+            if (row < 0) row = rows.push(0) - 1;
+            rows[row] = start + width + 6;
+            ctx.fillStyle = color;
+            ctx.textAlign = "left";
+            ctx.fillText(label, start, chartArea.top - 12 + row * 12);
+            drawn.push({ x: x, full: mark.full });
+          });
+        ctx.restore();
+        chart.canvas.dataset.chartMarkers = String(drawn.length);
+      },
+      afterEvent(chart, args) {
+        const event = args.event;
+        if (!drawn.length || (event.type !== "mousemove" && event.type !== "mouseout")) return;
+        const near = event.type === "mousemove" ? drawn.filter((mark) => Math.abs(mark.x - event.x) <= 4) : [];
+        const title = near.map((mark) => mark.full).join("\n");
+        if (chart.canvas.title !== title) chart.canvas.title = title;
+      },
+    };
+  }
+
   async function draw(canvas) {
     let payload;
     try {
@@ -143,6 +258,7 @@
       type: type,
       data: { labels: payload.labels, datasets: datasets(colors, payload, type) },
       options: options(colors, payload, type),
+      plugins: type === "line" ? [markerPlugin(payload)] : [],
     });
     charts.push({ canvas: canvas, chart: chart, payload: payload, type: type });
     canvas.dataset.chartReady = "true";
