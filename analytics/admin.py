@@ -1,5 +1,7 @@
 from datetime import UTC
 
+from zoneinfo import available_timezones
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -21,6 +23,7 @@ from analytics.models import (
     Event,
     Member,
     Milestone,
+    PortalSettings,
     PurgeReceipt,
     RetentionSettings,
     RetentionSettingsChange,
@@ -31,6 +34,7 @@ from analytics.models import (
 from analytics.roster import RosterResource
 from analytics.selectors.retention import purge_warning_get, retention_settings_get
 from analytics.selectors.roster import seen_in_logs_q
+from analytics.services.portal_settings import portal_settings_get, reporting_timezone_change
 from analytics.services.retention_settings import retention_settings_update
 from analytics.services.access_log import access_note
 from analytics.services.uploads import upload_enqueue
@@ -464,3 +468,42 @@ class ChampionNoteRevisionAdmin(ReadOnlyAdmin):
     list_filter = ["deleted"]
     list_select_related = ["replaced_by", "note"]
     search_fields = ["text"]
+
+
+class PortalSettingsForm(forms.ModelForm):
+    reporting_timezone = forms.ChoiceField(
+        choices=[("", "From the environment (REPORTING_TIMEZONE)")] + [(name, name) for name in sorted(available_timezones())],
+        required=False,
+        help_text="Calendar days of every figure. Changing it rebuilds the daily rollups in the background; "
+        "figures are incomplete until the rebuild is done.",
+    )
+
+    class Meta:
+        model = PortalSettings
+        fields = ["reporting_timezone"]
+
+
+@admin.register(PortalSettings)
+class PortalSettingsAdmin(admin.ModelAdmin):
+    """Superusers only (no group holds its permissions): the reporting timezone and its rebuild."""
+
+    form = PortalSettingsForm
+    fields = ["reporting_timezone", "rebuild_status", "rebuild_progress", "rebuild_started_at", "rebuild_finished_at", "rebuild_error"]
+    readonly_fields = ["rebuild_status", "rebuild_progress", "rebuild_started_at", "rebuild_finished_at", "rebuild_error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return HttpResponseRedirect(reverse("admin:analytics_portalsettings_change", args=[portal_settings_get().pk]))
+
+    def save_model(self, request, obj, form, change):
+        chosen = form.cleaned_data["reporting_timezone"] or settings.REPORTING_TIMEZONE
+        reporting_timezone_change(timezone=chosen)
+        if not form.cleaned_data["reporting_timezone"]:
+            PortalSettings.objects.filter(pk=1).update(reporting_timezone="")

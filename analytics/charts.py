@@ -10,7 +10,7 @@ the admin's light/dark theme.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from functools import cached_property
 
 from chartjs.views.lines import BaseLineChartView
@@ -18,10 +18,10 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
-from analytics.forms import as_of_from_query
+from analytics.forms import as_of_from_query, group_from_query
 from analytics.models import Scope
 from analytics.roles import DASHBOARD_PERMISSION
-from analytics.selectors import privacy, usage
+from analytics.selectors import privacy, rollout, usage
 from analytics.selectors.notes import milestone_marker_list, note_marker_list
 from analytics.services.access_log import access_note
 
@@ -42,6 +42,10 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
     @cached_property
     def timezone(self) -> str:
         return usage.reporting_timezone()
+
+    @cached_property
+    def group(self) -> rollout.Group | None:
+        return group_from_query(self.request.GET)[1]
 
     @cached_property
     def series(self) -> usage.DailySeries:
@@ -93,7 +97,7 @@ class DailyActiveUsersChart(UsageChartView):
 
     @cached_property
     def series(self) -> usage.DailySeries:
-        return usage.daily_active_users_list(as_of=self.as_of, timezone=self.timezone)
+        return usage.daily_active_users_list(as_of=self.as_of, timezone=self.timezone, group=self.group)
 
 
 class DailyConversationsChart(UsageChartView):
@@ -102,7 +106,7 @@ class DailyConversationsChart(UsageChartView):
 
     @cached_property
     def series(self) -> usage.DailySeries:
-        return usage.daily_conversations_list(as_of=self.as_of, timezone=self.timezone)
+        return usage.daily_conversations_list(as_of=self.as_of, timezone=self.timezone, group=self.group)
 
 
 class ConversationDistributionChart(UsageChartView):
@@ -113,7 +117,7 @@ class ConversationDistributionChart(UsageChartView):
 
     @cached_property
     def distribution(self) -> usage.ConversationDistribution:
-        return usage.conversation_distribution_get(as_of=self.as_of, timezone=self.timezone)
+        return usage.conversation_distribution_get(as_of=self.as_of, timezone=self.timezone, group=self.group)
 
     @property
     def suppressed(self) -> bool:
@@ -127,3 +131,39 @@ class ConversationDistributionChart(UsageChartView):
 
     def get_data(self) -> list[list[int | None]]:
         return [[getattr(bucket, period) for bucket in self.distribution.buckets] for period, _ in self.periods]
+
+
+class WeeklyChart(UsageChartView):
+    """Active users and seats per ISO week (labels: each week's Monday) for the organisation or
+    ?group=; the baseline week comes as "baseline" for shading, notes and milestones on their week."""
+
+    definition = rollout.DEFINITIONS["week"]
+
+    @cached_property
+    def weeks(self) -> list[rollout.WeekFigures]:
+        return rollout.weekly_figures_list(as_of=self.as_of, timezone=self.timezone, group=self.group)
+
+    @property
+    def suppressed(self) -> bool:
+        return any(week.suppressed for week in self.weeks)
+
+    def get_labels(self) -> list[str]:
+        return [week.start.isoformat() for week in self.weeks]
+
+    def get_providers(self) -> list[str]:
+        return ["Active users", "Seats"]
+
+    def get_data(self) -> list[list[int | None]]:
+        return [[week.active_users for week in self.weeks], [week.seats for week in self.weeks]]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        if self.weeks:
+            first, last = self.weeks[0].start, self.weeks[-1].start + timedelta(days=6)
+            on_week = lambda markers: [{**m, "date": rollout.week_start(date.fromisoformat(m["date"])).isoformat()} for m in markers]  # noqa: E731
+            context["notes"] = on_week(note_marker_list(start=first, end=last))
+            context["milestones"] = on_week(milestone_marker_list(start=first, end=last))
+        baseline = rollout.baseline_get(as_of=self.as_of, timezone=self.timezone, group=self.group)
+        context["baseline"] = {"start": baseline.figures.start.isoformat(), "label": baseline.label} if baseline else None
+        context["partial_week"] = self.weeks[-1].start.isoformat() if self.weeks and self.weeks[-1].partial else None
+        return context

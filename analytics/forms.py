@@ -61,3 +61,34 @@ class RevealForm(forms.Form):
         },
     )
     next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def group_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The teams, departments and cohorts of the roster, as grouped <select> choices "kind:name"."""
+    from analytics.models import Cohort, Department, Team
+
+    return [
+        (label, [(f"{kind}:{name}", name) for name in model.objects.filter(members__on_roster=True).distinct().values_list("name", flat=True)])
+        for kind, label, model in (("team", "Teams", Team), ("department", "Departments", Department), ("cohort", "Cohorts", Cohort))
+    ]
+
+
+class GroupForm(forms.Form):
+    """?group=team:NAME (or department:, cohort:); empty for the whole organisation."""
+
+    group = forms.ChoiceField(label="Group", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "Whole organisation"), *group_choices()]
+
+
+def group_from_query(query):
+    """The group form bound to a query string, and the chosen rollout.Group (None: the organisation)."""
+    from analytics.selectors.rollout import Group
+
+    form = GroupForm(query)
+    if not form.is_valid() or not form.cleaned_data["group"]:
+        return GroupForm(), None
+    kind, name = form.cleaned_data["group"].split(":", 1)
+    return form, Group(kind, name)

@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 AUDITED_URL_NAMES = {
     "dashboard-overview",
     "dashboard-conversations",
+    "dashboard-rollout",
+    "chart-weekly",
     "chart-daily-active-users",
     "chart-daily-conversations",
     "chart-conversation-distribution",
@@ -27,10 +29,11 @@ AUDITED_URL_NAMES = {
     "upload-rejected-report",
     "access-log",
     "access-log-csv",
+    "data-health",
     "export-download",
 }
 # Admin pages about these models (lists, change pages, history) are audited too.
-AUDITED_ADMIN_MODELS = ("member", "event", "upload", "accessrecord")
+AUDITED_ADMIN_MODELS = ("member", "event", "upload", "accessrecord", "rosterentry")
 
 
 def is_audited(match) -> bool:
@@ -69,3 +72,23 @@ class AccessLogMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return response
+
+
+class ReportingTimezoneMiddleware:
+    """Shows times in the reporting timezone, which an admin may change while the portal runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from zoneinfo import ZoneInfo
+
+        from django.utils import timezone
+
+        from analytics.selectors.usage import reporting_timezone
+
+        timezone.activate(ZoneInfo(reporting_timezone()))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

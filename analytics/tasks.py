@@ -26,3 +26,10 @@ def retention_purge_task() -> None:
     from analytics.services.retention import retention_purge
 
     retention_purge(trigger=PurgeReceipt.Trigger.SCHEDULE)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reporting_timezone_rebuild_task(timezone: str, previous: str) -> None:
+    from analytics.services.portal_settings import reporting_timezone_rebuild
+
+    reporting_timezone_rebuild(timezone=timezone, previous=previous)

@@ -7,6 +7,8 @@ urlpatterns = [
     path("transparency/", views.transparency, name="transparency"),
     path("dashboard/", views.dashboard_overview, name="dashboard-overview"),
     path("dashboard/conversations/", views.dashboard_conversations, name="dashboard-conversations"),
+    path("dashboard/rollout/", views.dashboard_rollout, name="dashboard-rollout"),
+    path("dashboard/charts/weekly.json", charts.WeeklyChart.as_view(), name="chart-weekly"),
     path(
         "dashboard/charts/daily-active-users.json",
         charts.DailyActiveUsersChart.as_view(),

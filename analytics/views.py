@@ -1,18 +1,19 @@
 """Views stay thin: read the as-of day, ask analytics.selectors for every figure (privacy rules
 included), render, and say what was shown (access_note) for the access log."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from analytics.forms import RevealForm, as_of_from_query
+from analytics.forms import RevealForm, as_of_from_query, group_from_query
 from analytics.models import AccessRecord, Scope, Upload
 from analytics.roles import ACCESS_LOG_PERMISSION, DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
-from analytics.selectors import privacy, usage
+from analytics.selectors import privacy, rollout, usage
 from analytics.selectors.transparency import transparency_get
 from analytics.services.access_log import access_note
 from analytics.services.reveal import names_hide, names_reveal
@@ -64,17 +65,22 @@ def upload_rejected_report(request, upload_id: int):
 def _dashboard_context(request, *, tab: str) -> dict:
     """What every dashboard tab shows: the as-of form, the timezone and the summary cards."""
     form, as_of, chosen = as_of_from_query(request.GET)
+    group_form, group = group_from_query(request.GET)
     timezone = usage.reporting_timezone()
     access_note(request, scope=Scope.AGGREGATE)
+    # Links between tabs keep a chosen day and group; without them they follow "today" and everyone.
+    keep = {key: value for key, value in (("as_of", as_of.isoformat() if chosen else ""), ("group", request.GET.get("group", "") if group else "")) if value}
     return {
+        "group_form": group_form,
+        "group": group,
+        "group_param": keep.get("group", ""),
+        "tab_query": f"?{urlencode(keep)}" if keep else "",
         "tab": tab,
         "as_of_form": form,
         "as_of": as_of,
-        # Links between tabs keep a chosen day; without one they follow "today".
-        "as_of_param": as_of.isoformat() if chosen else "",
         "timezone": timezone,
         "definitions": usage.DEFINITIONS,
-        "totals": usage.usage_totals_get(as_of=as_of, timezone=timezone),
+        "totals": usage.usage_totals_get(as_of=as_of, timezone=timezone, group=group),
         "suppression_marker": privacy.suppression_marker(),
     }
 
@@ -92,15 +98,18 @@ def dashboard_conversations(request):
     """Conversation counts for everyone; per-member rows only for individual-detail viewers."""
     context = _dashboard_context(request, tab="conversations")
     as_of, timezone = context["as_of"], context["timezone"]
+    group = context["group"]
     viewer = privacy.viewer_for_request(request)
     context.update(
-        windows=usage.conversation_windows_get(as_of=as_of, timezone=timezone),
-        distribution=usage.conversation_distribution_get(as_of=as_of, timezone=timezone),
+        windows=usage.conversation_windows_get(as_of=as_of, timezone=timezone, group=group),
+        distribution=usage.conversation_distribution_get(as_of=as_of, timezone=timezone, group=group),
         viewer=viewer,
     )
     if viewer.sees_people:
-        people = usage.member_activity_list(viewer=viewer, as_of=as_of, timezone=timezone)
-        leaderboard = usage.member_leaderboard_list(viewer=viewer, as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE)
+        people = usage.member_activity_list(viewer=viewer, as_of=as_of, timezone=timezone, group=group)
+        leaderboard = usage.member_leaderboard_list(
+            viewer=viewer, as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE, group=group
+        )
         table_class = NamedMemberActivityTable if viewer.sees_names else MemberActivityTable
         table = table_class(people.rows)
         RequestConfig(request, paginate=True).configure(table)  # ?sort= and ?page=, applied in SQL
@@ -118,6 +127,42 @@ def dashboard_conversations(request):
             sort=request.GET.get(table.prefixed_order_by_field, ""),
         )
     return render(request, "analytics/conversations.html", context)
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def dashboard_rollout(request):
+    """The rollout week by week, for the organisation or one group: KPIs against last week and the
+    baseline, adoption and lifecycle, the teams, and where enablement lags."""
+    context = _dashboard_context(request, tab="rollout")
+    as_of, timezone, group = context["as_of"], context["timezone"], context["group"]
+    weeks = rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)
+    baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
+    this_week, last_week, comparisons = rollout.kpi_comparisons_list(weeks=weeks, baseline=baseline)
+    viewer = privacy.viewer_for_request(request)
+    context.update(
+        rollout_definitions=rollout.DEFINITIONS,
+        rolling=rollout.rolling_activity_get(as_of=as_of, timezone=timezone, group=group),
+        this_week=this_week,
+        last_week=last_week,
+        baseline=baseline,
+        comparisons=comparisons,
+        details=rollout.week_details_list(as_of=as_of, timezone=timezone, group=group),
+        teams=rollout.team_rows_list(as_of=as_of, timezone=timezone),
+        gaps=rollout.enablement_gaps_list(as_of=as_of, timezone=timezone, drop_percent=settings.ROLLOUT_DROP_ALERT_PERCENT),
+        gap_hints=rollout.GAP_HINTS,
+        viewer=viewer,
+    )
+    if viewer.sees_people:
+        never_active = rollout.seat_holders_never_active_list(viewer=viewer, as_of=as_of, timezone=timezone)
+        access_note(
+            request,
+            scope=viewer.scope,
+            person_rows=len(never_active),
+            members=[row["id"] for row in never_active if "id" in row],
+        )
+        context["never_active"] = never_active
+    return render(request, "analytics/rollout.html", context)
 
 
 def _next_url(request, default: str = "dashboard-conversations") -> str:

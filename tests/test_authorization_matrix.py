@@ -26,6 +26,7 @@ from analytics.models import (
     Export,
     Member,
     Milestone,
+    PortalSettings,
     PurgeReceipt,
     RetentionSettingsChange,
 )
@@ -45,6 +46,8 @@ PORTAL = {
     "transparency/": [L, 200, 200, 200, 200, 200],
     "dashboard/": DASHBOARD,
     "dashboard/conversations/": DASHBOARD,
+    "dashboard/rollout/": DASHBOARD,
+    "dashboard/charts/weekly.json": DASHBOARD,
     "dashboard/charts/daily-active-users.json": DASHBOARD,
     "dashboard/charts/daily-conversations.json": DASHBOARD,
     "dashboard/charts/conversation-distribution.json": DASHBOARD,
@@ -105,6 +108,7 @@ ADMIN_MODELS = {
     "analytics/milestone": (NOTHING, NOTHING, FULL),
     "analytics/championnote": (NOTHING, NOTHING, READ_ONLY),  # written on the notes page, with history
     "analytics/championnoterevision": (NOTHING, NOTHING, READ_ONLY),
+    "analytics/portalsettings": (NOTHING, NOTHING, SINGLETON),
     "auth/user": (NOTHING, NOTHING, FULL),
     "auth/group": (NOTHING, NOTHING, FULL),
     "django_celery_beat/periodictask": (NOTHING, NOTHING, FULL),
@@ -172,6 +176,7 @@ def objects(import_bytes, db) -> dict[str, object]:
         "analytics/milestone": Milestone.objects.create(label="Wave 2", date="2025-10-06"),
         "analytics/championnote": ChampionNote.objects.create(date="2025-10-06", text="Office hours"),
         "analytics/championnoterevision": ChampionNoteRevision.objects.create(date="2025-10-06", text="Office hours"),
+        "analytics/portalsettings": PortalSettings.objects.get_or_create(pk=1)[0],
         "auth/user": User.objects.create_user("someone-else"),
         "auth/group": Group.objects.first(),
         "django_celery_beat/periodictask": PeriodicTask.objects.create(name="t", task="t", interval=interval),
@@ -259,6 +264,8 @@ def test_each_role_gets_exactly_the_expected_answer_from_every_url(client, role,
 AUDITED_ROUTES = {
     "dashboard/",
     "dashboard/conversations/",
+    "dashboard/rollout/",
+    "dashboard/charts/weekly.json",
     "dashboard/charts/daily-active-users.json",
     "dashboard/charts/daily-conversations.json",
     "dashboard/charts/conversation-distribution.json",
@@ -268,12 +275,15 @@ AUDITED_ROUTES = {
     "access-log/",
     "access-log.csv",
     "exports/<int:export_id>/download/",
+    "data-health/",
     *(
         f"admin/{model}/{view}"
-        for model in ("analytics/upload", "analytics/member", "analytics/event", "analytics/accessrecord")
+        for model in ("analytics/upload", "analytics/member", "analytics/event", "analytics/accessrecord", "analytics/rosterentry")
         for view in ADMIN_VIEWS
         if view != "<path:object_id>/"  # the bare object URL only redirects to the change page
     ),
+    "admin/analytics/rosterentry/import/",
+    "admin/analytics/rosterentry/process_import/",
 }
 
 

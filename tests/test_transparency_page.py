@@ -78,6 +78,7 @@ def test_it_counts_the_people_in_each_role_without_naming_them(client, viewer, d
         "Individual-detail viewers": "1",
         "Log importers": "1",
         "Privacy auditors": "1",
+        "Rollout champions": "0",
         "Administrators (superusers)": "0",
     }
     assert detail_viewer.username not in html  # "detail-viewer": no names, only counts

@@ -318,11 +318,15 @@ EXPECTED_BERLIN = {
 
 
 def report(*args: str) -> dict:
+    """The report's daily part; its weekly figures (and group, baseline) have their own tests
+    in test_rollout_weekly_report.py."""
     out = io.StringIO()
     call_command("usage_report", "--json", *args, stdout=out)
     text = out.getvalue()
     assert text.strip().count("\n") == 0, "one JSON object on one line"
-    return json.loads(text)
+    full = json.loads(text)
+    assert {"weekly", "baseline", "group"} <= full.keys()
+    return {key: value for key, value in full.items() if key not in ("weekly", "baseline", "group")}
 
 
 def fixture_rows() -> tuple[list[str], list[list[str]]]:

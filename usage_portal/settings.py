@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "analytics.middleware.AccessLogMiddleware",
+    "analytics.middleware.ReportingTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -242,6 +243,9 @@ if NAMES_REVEAL_MINUTES < 1:
 # The key of member pseudonyms; by default derived from SECRET_KEY. Pseudonyms are stored, so
 # changing either later changes only the pseudonyms of members seen afterwards.
 PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", "")
+
+# The Rollout page flags a team whose weekly actives fell by more than this, week over week.
+ROLLOUT_DROP_ALERT_PERCENT = env_int("ROLLOUT_DROP_ALERT_PERCENT", 30)
 
 # Uploads larger than this are refused in the admin form.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024**3)

@@ -22,11 +22,12 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, When
 from django.db.models.functions import Coalesce
 
 from analytics.models import DailyActivity, DailyTotal, Member, MemberTotal
 from analytics.selectors import privacy
+from analytics.selectors.groups import Group, group_members, group_size_get, roster_size_get
 
 DEFINITIONS = {
     "users": "Members with at least one event of any kind up to the as-of day. Service accounts never count.",
@@ -99,7 +100,21 @@ class PeopleRows:
 
 
 def reporting_timezone() -> str:
-    return settings.REPORTING_TIMEZONE
+    """The timezone of every calendar day: the admin setting (PortalSettings), else REPORTING_TIMEZONE."""
+    from analytics.models import PortalSettings
+
+    chosen = PortalSettings.objects.filter(pk=1).values_list("reporting_timezone", flat=True).first()
+    return chosen or settings.REPORTING_TIMEZONE
+
+
+def rollup_rebuild_get() -> dict | None:
+    """While the rollups are rebuilt for a new reporting timezone: its status and progress."""
+    from analytics.models import PortalSettings
+
+    state = PortalSettings.objects.filter(pk=1, rebuild_status__in=("queued", "running")).values(
+        "rebuild_status", "rebuild_progress"
+    ).first()
+    return {"status": state["rebuild_status"], "progress": state["rebuild_progress"]} if state else None
 
 
 def reporting_today(*, timezone: str | None = None) -> date:
@@ -115,15 +130,33 @@ def organisation_size_get(*, as_of: date, timezone: str) -> int:
     return MemberTotal.objects.filter(timezone=timezone, member__isnull=False, first_day__lte=as_of).count()
 
 
-def _organisation_shown(*, as_of: date, timezone: str) -> bool:
-    return privacy.group_is_shown(size=organisation_size_get(as_of=as_of, timezone=timezone))
+def group_shown(*, group: Group | None, as_of: date, timezone: str) -> bool:
+    """Whether figures about `group` may be shown: the organisation (None) by its users up to
+    as-of; a team, department or cohort by its roster members, with the rest of the roster
+    (privacy.subgroup_is_shown: complementary suppression)."""
+    if group is None:
+        return privacy.group_is_shown(size=organisation_size_get(as_of=as_of, timezone=timezone))
+    return privacy.subgroup_is_shown(size=group_size_get(group=group), parent_size=roster_size_get())
 
 
-def usage_totals_get(*, as_of: date, timezone: str) -> UsageTotals:
-    users = organisation_size_get(as_of=as_of, timezone=timezone)
-    if not privacy.group_is_shown(size=users):
+def _in_group(rows: QuerySet, group: Group | None, field: str = "member") -> QuerySet:
+    return rows if group is None else rows.filter(**{f"{field}__in": group_members(group=group).values("pk")})
+
+
+def _group_activity(*, as_of: date, timezone: str, group: Group) -> QuerySet[DailyActivity]:
+    return _in_group(DailyActivity.objects.filter(timezone=timezone, day__lte=as_of), group)
+
+
+def usage_totals_get(*, as_of: date, timezone: str, group: Group | None = None) -> UsageTotals:
+    if not group_shown(group=group, as_of=as_of, timezone=timezone):
         return UsageTotals(users=None, conversations=None, projects=None, files=None, suppressed=True)
-    sums = _daily_totals(as_of=as_of, timezone=timezone).aggregate(
+    if group is not None:
+        users = _in_group(MemberTotal.objects.filter(timezone=timezone, first_day__lte=as_of), group).count()
+        rows = _group_activity(as_of=as_of, timezone=timezone, group=group)
+    else:
+        users = organisation_size_get(as_of=as_of, timezone=timezone)
+        rows = _daily_totals(as_of=as_of, timezone=timezone)
+    sums = rows.aggregate(
         conversations=Coalesce(Sum("conversations"), 0),
         projects=Coalesce(Sum("projects"), 0),
         files=Coalesce(Sum("files"), 0),
@@ -131,10 +164,11 @@ def usage_totals_get(*, as_of: date, timezone: str) -> UsageTotals:
     return UsageTotals(users=users, **sums)
 
 
-def conversation_windows_get(*, as_of: date, timezone: str) -> ConversationWindows:
-    if not _organisation_shown(as_of=as_of, timezone=timezone):
+def conversation_windows_get(*, as_of: date, timezone: str, group: Group | None = None) -> ConversationWindows:
+    if not group_shown(group=group, as_of=as_of, timezone=timezone):
         return ConversationWindows(last_7_days=None, last_30_days=None, all_time=None, suppressed=True)
-    sums = _daily_totals(as_of=as_of, timezone=timezone).aggregate(
+    rows = _daily_totals(as_of=as_of, timezone=timezone) if group is None else _group_activity(as_of=as_of, timezone=timezone, group=group)
+    sums = rows.aggregate(
         last_7_days=Coalesce(Sum("conversations", filter=Q(day__gte=as_of - timedelta(days=6))), 0),
         last_30_days=Coalesce(Sum("conversations", filter=Q(day__gte=as_of - timedelta(days=29))), 0),
         all_time=Coalesce(Sum("conversations"), 0),
@@ -142,24 +176,28 @@ def conversation_windows_get(*, as_of: date, timezone: str) -> ConversationWindo
     return ConversationWindows(**sums)
 
 
-def _daily_series(*, as_of: date, timezone: str, field: str) -> DailySeries:
+def _daily_series(*, as_of: date, timezone: str, field: str, group: Group | None) -> DailySeries:
     """One (day, value) pair per day from the first event's day to `as_of`, zero days included."""
     counts = dict(_daily_totals(as_of=as_of, timezone=timezone).values_list("day", field))
     if not counts:
         return DailySeries(points=[])
     first = min(counts)
     days = [first + timedelta(days=n) for n in range((as_of - first).days + 1)]
-    if not _organisation_shown(as_of=as_of, timezone=timezone):
+    if not group_shown(group=group, as_of=as_of, timezone=timezone):
         return DailySeries(points=[(day, None) for day in days], suppressed=True)
+    if group is not None:  # the group's members' rows: one per member and day
+        per_day = _group_activity(as_of=as_of, timezone=timezone, group=group).filter(member__isnull=False).values("day")
+        value = Count("pk") if field == "active_users" else Sum(field)
+        counts = dict(per_day.annotate(value=value).order_by().values_list("day", "value"))
     return DailySeries(points=[(day, counts.get(day, 0)) for day in days])
 
 
-def daily_active_users_list(*, as_of: date, timezone: str) -> DailySeries:
-    return _daily_series(as_of=as_of, timezone=timezone, field="active_users")
+def daily_active_users_list(*, as_of: date, timezone: str, group: Group | None = None) -> DailySeries:
+    return _daily_series(as_of=as_of, timezone=timezone, field="active_users", group=group)
 
 
-def daily_conversations_list(*, as_of: date, timezone: str) -> DailySeries:
-    return _daily_series(as_of=as_of, timezone=timezone, field="conversations")
+def daily_conversations_list(*, as_of: date, timezone: str, group: Group | None = None) -> DailySeries:
+    return _daily_series(as_of=as_of, timezone=timezone, field="conversations", group=group)
 
 
 def _activity_sum(*, timezone: str, field: str, days: Q) -> Subquery:
@@ -221,20 +259,23 @@ def _bucket_label(conversations: int) -> str:
     raise ValueError(conversations)
 
 
-def conversation_distribution_get(*, as_of: date, timezone: str) -> ConversationDistribution:
+def conversation_distribution_get(*, as_of: date, timezone: str, group: Group | None = None) -> ConversationDistribution:
     """How many users fall in each DISTRIBUTION_BUCKETS range, per period: the aggregate view of
     the per-member table.
 
     Two grouped reads (all-time totals per user, and the last 30 days of rollups per member), then
     counted here: one pass over the users instead of two correlated subqueries per user.
     """
-    if not _organisation_shown(as_of=as_of, timezone=timezone):
+    if not group_shown(group=group, as_of=as_of, timezone=timezone):
         empty = [DistributionBucket(label, None, None, None) for label, _, _ in DISTRIBUTION_BUCKETS]
         return ConversationDistribution(buckets=empty, suppressed=True)
     recent = {
         member: (last_7_days, last_30_days)
-        for member, last_7_days, last_30_days in DailyActivity.objects.filter(
-            timezone=timezone, member__isnull=False, day__gte=as_of - timedelta(days=29), day__lte=as_of
+        for member, last_7_days, last_30_days in _in_group(
+            DailyActivity.objects.filter(
+                timezone=timezone, member__isnull=False, day__gte=as_of - timedelta(days=29), day__lte=as_of
+            ),
+            group,
         )
         .order_by()
         .values("member")
@@ -245,7 +286,8 @@ def conversation_distribution_get(*, as_of: date, timezone: str) -> Conversation
         .values_list("member", "last_7_days", "last_30_days")
     }
     counts = {period: Counter() for period in ("last_7_days", "last_30_days", "all_time")}
-    for member, all_time in _members_up_to(as_of=as_of, timezone=timezone).values_list("pk", "conversations_all_time"):
+    users = _in_group(_members_up_to(as_of=as_of, timezone=timezone), group, field="pk")
+    for member, all_time in users.values_list("pk", "conversations_all_time"):
         last_7_days, last_30_days = recent.get(member, (0, 0))
         counts["last_7_days"][_bucket_label(last_7_days)] += 1
         counts["last_30_days"][_bucket_label(last_30_days)] += 1
@@ -272,19 +314,24 @@ def _people_fields(viewer: privacy.Viewer) -> tuple[str, ...]:
     return ("pseudonym", *FIGURE_FIELDS)
 
 
-def member_activity_list(*, viewer: privacy.Viewer, as_of: date, timezone: str) -> PeopleRows:
+def member_activity_list(
+    *, viewer: privacy.Viewer, as_of: date, timezone: str, group: Group | None = None
+) -> PeopleRows:
     """Per-member rows (dicts of `_people_fields`), unordered, for tables to sort in SQL."""
-    rows = _member_activity(as_of=as_of, timezone=timezone).values(*_people_fields(viewer))
-    if not _organisation_shown(as_of=as_of, timezone=timezone):
+    members = _in_group(_member_activity(as_of=as_of, timezone=timezone), group, field="pk")
+    rows = members.values(*_people_fields(viewer))
+    if not group_shown(group=group, as_of=as_of, timezone=timezone):
         return PeopleRows(rows=rows.none(), suppressed=True)
     return PeopleRows(rows=rows)
 
 
-def member_leaderboard_list(*, viewer: privacy.Viewer, as_of: date, timezone: str, limit: int = 10) -> PeopleRows:
+def member_leaderboard_list(
+    *, viewer: privacy.Viewer, as_of: date, timezone: str, limit: int = 10, group: Group | None = None
+) -> PeopleRows:
     """The members with the most conversations up to `as_of` (ties broken by what the viewer sees)."""
     fields = [field for field in _people_fields(viewer) if field not in ("conversations_7d", "conversations_30d")]
-    if not _organisation_shown(as_of=as_of, timezone=timezone):
+    if not group_shown(group=group, as_of=as_of, timezone=timezone):
         return PeopleRows(rows=[], suppressed=True)
     tie_break = "email" if viewer.sees_names else "pseudonym"
-    members = _members_up_to(as_of=as_of, timezone=timezone).filter(conversations_all_time__gt=0)
+    members = _in_group(_members_up_to(as_of=as_of, timezone=timezone), group, field="pk").filter(conversations_all_time__gt=0)
     return PeopleRows(rows=list(members.order_by("-conversations_all_time", tie_break).values(*fields)[:limit]))

@@ -111,7 +111,7 @@ def member_totals_rebuild(*, timezone: str) -> None:
             cursor.execute(sql, [timezone])
 
 
-def _local_days(*, first: datetime, last: datetime, timezone: str) -> list[date]:
+def local_days(*, first: datetime, last: datetime, timezone: str) -> list[date]:
     zone = ZoneInfo(timezone)
     start, end = first.astimezone(zone).date(), last.astimezone(zone).date()
     return [start + timedelta(days=n) for n in range((end - start).days + 1)]
@@ -120,7 +120,7 @@ def _local_days(*, first: datetime, last: datetime, timezone: str) -> list[date]
 def rollups_refresh_span(*, first: datetime, last: datetime) -> None:
     """Refresh, in every kept timezone, each day that the instants first..last touch."""
     for timezone in rollup_timezones():
-        rollup_refresh(timezone=timezone, days=_local_days(first=first, last=last, timezone=timezone))
+        rollup_refresh(timezone=timezone, days=local_days(first=first, last=last, timezone=timezone))
     _statistics_update()
 
 
@@ -144,7 +144,7 @@ def rollup_rebuild(*, timezone: str) -> None:
         for model in (DailyActivity, DailyTotal, MemberTotal):
             model.objects.filter(timezone=timezone).delete()
         if first is not None:
-            rollup_refresh(timezone=timezone, days=_local_days(first=first, last=last, timezone=timezone))
+            rollup_refresh(timezone=timezone, days=local_days(first=first, last=last, timezone=timezone))
 
 
 def rollup_ensure(*, timezone: str) -> None:

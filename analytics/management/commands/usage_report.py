@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.selectors import privacy, usage
+from analytics.selectors import privacy, rollout, usage
 from analytics.services.rollups import rollup_ensure
 
 
@@ -15,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print JSON (the only format so far).")
         parser.add_argument("--as-of", help="YYYY-MM-DD; default today in the timezone.")
         parser.add_argument("--tz", help="Timezone for calendar days; default REPORTING_TIMEZONE.")
+        groups = parser.add_mutually_exclusive_group()
+        for kind in rollout.GROUP_KINDS:
+            groups.add_argument(f"--{kind}", metavar="NAME", help=f"Weekly figures for the roster members of one {kind}.")
 
     def handle(self, *args, **options):
         timezone = options["tz"] or usage.reporting_timezone()
@@ -28,6 +31,9 @@ class Command(BaseCommand):
             raise CommandError("--as-of must be a date as YYYY-MM-DD") from None
         if not date(2000, 1, 1) <= as_of <= date(2099, 12, 31):
             raise CommandError("--as-of must lie between 2000-01-01 and 2099-12-31")
+        group = next((rollout.Group(kind, options[kind]) for kind in rollout.GROUP_KINDS if options.get(kind)), None)
+        if group is not None and not rollout.group_members(group=group).exists():
+            raise CommandError(f"No roster members in {group}: check the name, or import the roster first.")
         rollup_ensure(timezone=timezone)
         totals = usage.usage_totals_get(as_of=as_of, timezone=timezone)
         windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone)
@@ -69,7 +75,25 @@ class Command(BaseCommand):
                 for m in people.rows.order_by("email").iterator()
             ],
         }
+        report["group"] = {"kind": group.kind, "name": group.name} if group else None
+        report["weekly"] = [_week(w) for w in rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)]
+        baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
+        report["baseline"] = {"label": baseline.label, **_week(baseline.figures)} if baseline else None
         self.stdout.write(json.dumps(report, ensure_ascii=False))
+
+
+def _week(figures: rollout.WeekFigures) -> dict:
+    return {
+        "week": figures.week,
+        "start": figures.start.isoformat(),
+        "partial": figures.partial,
+        "active_users": figures.active_users,
+        "seats": figures.seats,
+        "utilisation": figures.utilisation,
+        "conversations": figures.conversations,
+        "conversations_per_active_user": figures.conversations_per_active_user,
+        "suppressed": figures.suppressed,
+    }
 
 
 def _utc_z(instant) -> str:

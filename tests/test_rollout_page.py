@@ -1,0 +1,134 @@
+"""The Rollout page: KPIs this week against last week and the baseline, the weekly chart with the
+baseline and markers, adoption and lifecycle, the by-team table with complementary suppression,
+enablement gaps, and seat holders never active for individual-detail viewers."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from analytics.models import ChampionNote, Member, Milestone
+from analytics.selectors import rollout as rollout_selectors
+from tests.test_rollout_weekly_report import AS_OF, rollout  # noqa: F401  (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def berlin(settings):
+    settings.REPORTING_TIMEZONE = "Europe/Berlin"
+
+
+def page(client, **query) -> str:
+    response = client.get(reverse("dashboard-rollout"), {"as_of": AS_OF, **query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def kpi_row(html: str, key: str) -> list[str]:
+    row = re.search(rf'<tr data-kpi="{key}">(.*?)</tr>', html, re.S).group(1)
+    return [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+
+
+def test_the_kpi_table_compares_this_week_with_last_week_and_the_baseline(client, viewer, rollout):  # noqa: F811
+    Milestone.objects.create(label="Before launch", date=date(2025, 10, 22), is_baseline=True)
+    client.force_login(viewer)
+
+    html = page(client)
+
+    # W45 (partial) 1 active, W44 1, baseline W43 2.
+    assert kpi_row(html, "active_users") == ["1", "1", "0 (0.0 %)", "2", "-1 (-50.0 %)"]
+    assert kpi_row(html, "conversations") == ["1", "2", "-1 (-50.0 %)", "2", "-1 (-50.0 %)"]
+    assert kpi_row(html, "utilisation") == ["50 %", "50 %", "0 pts (0.0 %)", "100 %", "-50 pts (-50.0 %)"]
+    assert "This week (2025-W45, partial)" in html and "Baseline (2025-W43: Before launch)" in html
+
+
+def test_without_a_baseline_the_page_says_how_to_pin_one(client, viewer, rollout):  # noqa: F811
+    client.force_login(viewer)
+
+    assert "No baseline week is pinned yet" in page(client)
+
+
+def test_the_weekly_chart_shades_the_baseline_and_puts_markers_on_their_week(client, viewer, rollout):  # noqa: F811
+    Milestone.objects.create(label="Before launch", date=date(2025, 10, 22), is_baseline=True)
+    ChampionNote.objects.create(date=date(2025, 10, 29), text="Office hours")
+    client.force_login(viewer)
+
+    data = json.loads(client.get(reverse("chart-weekly"), {"as_of": AS_OF}).content)
+
+    assert data["labels"] == ["2025-10-20", "2025-10-27", "2025-11-03"]
+    assert [d["data"] for d in data["datasets"]] == [[2, 1, 1], [2, 2, 2]]
+    assert data["baseline"] == {"start": "2025-10-20", "label": "Before launch"}
+    assert data["partial_week"] == "2025-11-03"
+    assert [(n["date"], n["text"]) for n in data["notes"]] == [("2025-10-27", "Office hours")]
+    assert [(m["date"], m["label"]) for m in data["milestones"]] == [("2025-10-20", "Before launch")]
+
+
+def test_a_hidden_group_gets_gaps_in_the_weekly_chart(client, viewer, rollout, settings):  # noqa: F811
+    settings.MIN_GROUP_SIZE = 3
+    client.force_login(viewer)
+
+    data = json.loads(client.get(reverse("chart-weekly"), {"as_of": AS_OF, "group": "team:Alpha"}).content)
+
+    assert data["suppressed"] is True
+    assert {value for d in data["datasets"] for value in d["data"]} == {None}
+
+
+def test_the_group_filter_narrows_every_figure_to_the_team(client, viewer, rollout):  # noqa: F811
+    client.force_login(viewer)
+
+    html = page(client, group="team:Alpha")
+
+    assert "Rollout: team Alpha" in html
+    assert kpi_row(html, "seats")[:2] == ["1", "1"]  # W45 and W44: only a's seat (b's ended in W43)
+
+
+def test_the_by_team_table_hides_teams_that_subtraction_would_give_away(client, viewer, rollout):  # noqa: F811
+    client.force_login(viewer)
+    table = lambda html: re.search(r'<table[^>]*id="teams".*?</table>', html, re.S).group(0)  # noqa: E731
+
+    shown = table(page(client))
+    assert shown.count("Hidden:") == 0 and ">Alpha<" in shown and ">Beta<" in shown
+
+    # k = 2: Beta without d has 1 member; hiding it alone would leave it as roster minus Alpha.
+    Member.objects.filter(email="d@example.com").update(on_roster=False)
+    hidden = table(page(client))
+    assert hidden.count("Hidden:") == 2
+
+
+def test_adoption_and_lifecycle_per_week(rollout):  # noqa: F811
+    details = rollout_selectors.week_details_list(as_of=date(2025, 11, 5), timezone="Europe/Berlin", weeks=3)
+
+    assert [(d.week, d.active_users, d.new, d.returning, d.resurrected, d.dormant) for d in details] == [
+        ("2025-W43", 2, 2, 0, 0, 0),  # a and b, both for the first time
+        ("2025-W44", 1, 1, 0, 0, 2),  # c new; a and b gone quiet
+        ("2025-W45", 1, 0, 0, 1, 1),  # b back after a week away; c dormant
+    ]
+
+
+def test_an_idle_team_is_an_enablement_gap(client, viewer, rollout):  # noqa: F811
+    client.force_login(viewer)
+
+    gaps = re.search(r'<ul id="gaps">(.*?)</ul>', page(client), re.S).group(1)
+
+    # In the 7 days to 2025-11-05 Beta's c was not active (last on 10-28): an idle team.
+    assert "Beta" in gaps and "Nobody active in the last 7 days" in gaps
+
+
+def test_seat_holders_never_active_are_pseudonymous_for_detail_viewers_and_absent_for_others(
+    client, viewer, detail_viewer, rollout  # noqa: F811
+):
+    Member.objects.filter(email="d@example.com").update(seat_start=date(2025, 11, 1))
+    pseudonym = Member.objects.get(email="d@example.com").pseudonym
+
+    client.force_login(viewer)
+    assert 'id="never-active"' not in page(client)
+
+    client.force_login(detail_viewer)
+    html = page(client)
+    never_active = re.search(r'<ul id="never-active">(.*?)</ul>', html, re.S).group(1)
+    assert pseudonym in never_active and "d@example.com" not in html
