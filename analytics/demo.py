@@ -504,3 +504,36 @@ def demo_daily_counts(path: Path) -> dict[date, int]:
             day = date.fromisoformat(row[0][:10])
             per_day[day] = per_day.get(day, 0) + 1
     return per_day
+
+
+DEMO_TEAMS = [
+    ("Platform", "Engineering"), ("Data", "Engineering"), ("Mobile", "Engineering"), ("Design", "Product"),
+    ("Sales", "Go to market"), ("Support", "Go to market"), ("Finance", "Operations"), ("Legal", "Operations"),
+]
+
+
+def demo_roster_apply(*, seed: int) -> None:
+    """Give the demo organisation a roster (teams, departments, a pilot cohort, seats), a baseline
+    week, a wave-2 milestone and a few champion notes, so the Rollout page has something to show."""
+    from analytics.models import ChampionNote, Cohort, Department, Member, Milestone, Team
+
+    rng = random.Random(seed)
+    members = list(Member.objects.exclude(first_seen=None).order_by("first_seen", "email"))
+    if not members:
+        return
+    teams = {name: Team.objects.get_or_create(name=name)[0] for name, _ in DEMO_TEAMS}
+    departments = {name: Department.objects.get_or_create(name=name)[0] for _, name in DEMO_TEAMS}
+    pilot = Cohort.objects.get_or_create(name="pilot")[0]
+    wave_2 = Cohort.objects.get_or_create(name="wave 2")[0]
+    start = members[0].first_seen.date()
+    for n, member in enumerate(members):
+        team, department = DEMO_TEAMS[rng.randrange(len(DEMO_TEAMS))]
+        member.on_roster = True
+        member.team, member.department = teams[team], departments[department]
+        member.seat_start = min(member.first_seen.date(), start + timedelta(days=rng.randrange(0, 30)))
+        member.save(update_fields=["on_roster", "team", "department", "seat_start"])
+        member.cohorts.add(pilot if n < len(members) // 10 else wave_2)
+    Milestone.objects.get_or_create(label="Before broad enablement", defaults={"date": start + timedelta(days=21), "is_baseline": True})
+    Milestone.objects.get_or_create(label="Wave 2", defaults={"date": start + timedelta(days=42)})
+    for days, text in [(14, "Office hours started"), (45, "MCP servers enabled"), (70, "SSO outage in the morning")]:
+        ChampionNote.objects.get_or_create(date=start + timedelta(days=days), text=text)

@@ -151,6 +151,7 @@ def dashboard_rollout(request):
         teams=rollout.team_rows_list(as_of=as_of, timezone=timezone),
         gaps=rollout.enablement_gaps_list(as_of=as_of, timezone=timezone, drop_percent=settings.ROLLOUT_DROP_ALERT_PERCENT),
         gap_hints=rollout.GAP_HINTS,
+        roster_counts=rollout.roster_counts_get(),
         viewer=viewer,
     )
     if viewer.sees_people:

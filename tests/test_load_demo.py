@@ -16,7 +16,7 @@ from django.core.management import call_command
 from analytics.demo import CSV_NAME, COLUMNS, demo_daily_counts, demo_export_write
 from analytics.importers.audit_log import KNOWN_EVENTS, AuditRecord, RejectedRow, open_audit_log
 from analytics.management.commands.load_demo import DEMO_LOGINS
-from analytics.models import Event, Member, Upload
+from analytics.models import ChampionNote, Milestone, Event, Member, Upload
 from analytics.roles import INDIVIDUAL_VIEWERS, LOG_IMPORTERS, PRIVACY_AUDITORS, USAGE_VIEWERS
 
 SMALL = ["--members", "40", "--days", "30", "--events", "3000"]
@@ -52,6 +52,9 @@ def test_load_demo_imports_through_the_pipeline_and_creates_one_login_per_role()
     assert upload.rows_imported == 3000 == Event.objects.count()
     assert Member.objects.count() >= 40
     assert upload.unknown_events  # the export has a couple of event names the docs do not list
+    # A roster with teams and seats, a baseline week and notes, for the Rollout page.
+    assert Member.objects.filter(on_roster=True, team__isnull=False, seat_start__isnull=False).count() == Member.objects.count()
+    assert Milestone.objects.filter(is_baseline=True).count() == 1 and ChampionNote.objects.count() == 3
 
     viewer, coach, importer, auditor, admin = (
         User.objects.get(username=name) for name in ("viewer", "coach", "importer", "auditor", "admin")

@@ -132,3 +132,21 @@ def test_seat_holders_never_active_are_pseudonymous_for_detail_viewers_and_absen
     html = page(client)
     never_active = re.search(r'<ul id="never-active">(.*?)</ul>', html, re.S).group(1)
     assert pseudonym in never_active and "d@example.com" not in html
+
+
+def test_rolling_active_users_stickiness_and_utilisation(rollout):  # noqa: F811
+    figures = rollout_selectors.rolling_activity_get(as_of=date(2025, 10, 28), timezone="Europe/Berlin")
+
+    # Active days to 2025-10-28 (Berlin): a on 10-20 and 10-26, b on 10-21, c on 10-28.
+    assert (figures.daily_active_users, figures.weekly_active_users, figures.monthly_active_users) == (1, 2, 3)
+    assert figures.stickiness == round(4 / 30 / 3, 4)  # 4 member-days over 30 days, 3 monthly actives
+    assert (figures.seats, figures.utilisation) == (1, 2.0)  # on 10-28 only a's seat (c's starts 10-29)
+
+
+def test_the_page_counts_people_missing_from_the_roster(client, viewer, rollout):  # noqa: F811
+    Member.objects.filter(email="b@example.com").update(on_roster=False)
+    client.force_login(viewer)
+
+    counts = re.search(r'<p class="panel-help" id="roster-counts">(.*?)</p>', page(client), re.S).group(1)
+
+    assert "The roster lists 3 people; 1 person seen in the logs is not on it." == " ".join(counts.split())

@@ -142,3 +142,23 @@ def test_an_unknown_group_is_a_clear_error(rollout):
 def test_only_one_group_at_a_time(rollout):
     with pytest.raises(CommandError):
         weekly("--team", "Alpha", "--cohort", "pilot")
+
+
+def test_with_a_group_every_figure_of_the_report_covers_its_members(rollout):
+    out = io.StringIO()
+    call_command("usage_report", "--json", "--as-of", AS_OF, "--tz", "Europe/Berlin", "--team", "Beta", stdout=out)
+    report = json.loads(out.getvalue())
+
+    assert report["group"] == {"kind": "team", "name": "Beta"}
+    assert report["totals"] == {"users": 1, "conversations": 2, "projects": 0, "files": 0}  # c only
+    assert [m["email"] for m in report["members"]] == ["c@example.com"]
+    assert sum(day["conversations"] for day in report["daily_conversations"]) == 2
+
+
+def test_the_rest_of_the_report_is_hidden_with_the_group(rollout, settings):
+    settings.MIN_GROUP_SIZE = 3
+    out = io.StringIO()
+    call_command("usage_report", "--json", "--as-of", AS_OF, "--team", "Beta", stdout=out)
+    report = json.loads(out.getvalue())
+
+    assert report["suppressed"] is True and set(report["totals"].values()) == {None} and report["members"] == []

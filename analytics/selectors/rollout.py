@@ -26,7 +26,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from analytics.models import DailyActivity, DailyTotal, Member, Milestone
 from analytics.selectors import privacy, usage
 from analytics.selectors.groups import GROUP_KINDS, Group, group_members  # noqa: F401  (re-exported)
-from analytics.selectors.roster import seats_in_period_count
+from analytics.selectors.roster import roster_counts_get, seats_in_period_count, seats_on_day_count  # noqa: F401
 
 DEFINITIONS = {
     "week": "ISO weeks, Monday to Sunday, in the reporting timezone; the as-of week counts up to the as-of day.",
@@ -162,6 +162,8 @@ DEFINITIONS.update(
     weekly_active_users="Members with an event in the 7 days up to the as-of day.",
     monthly_active_users="Members with an event in the 30 days up to the as-of day.",
     stickiness="Average daily active users over the 30 days up to the as-of day, divided by monthly active users.",
+    seats_today="Roster members whose seat covers the as-of day.",
+    utilisation_today="Weekly active users (last 7 days) divided by the seats on the as-of day.",
     project_adoption="Share of the week's active users who created a project.",
     file_adoption="Share of the week's active users who uploaded a file.",
     new="Active this week for the first time ever.",
@@ -177,6 +179,8 @@ class RollingActivity:
     weekly_active_users: int | None
     monthly_active_users: int | None
     stickiness: float | None
+    seats: int | None
+    utilisation: float | None
     suppressed: bool = False
 
 
@@ -187,19 +191,23 @@ def _active_rows(*, timezone: str, members: QuerySet | None):
 
 def rolling_activity_get(*, as_of: date, timezone: str, group: Group | None = None) -> RollingActivity:
     if not group_is_shown(group=group, as_of=as_of, timezone=timezone):
-        return RollingActivity(None, None, None, None, suppressed=True)
-    rows = _active_rows(timezone=timezone, members=group_members(group=group) if group else None)
+        return RollingActivity(None, None, None, None, None, None, suppressed=True)
+    members = group_members(group=group) if group else None
+    rows = _active_rows(timezone=timezone, members=members)
 
     def distinct_members(days: int) -> int:
         return rows.filter(day__gt=as_of - timedelta(days=days), day__lte=as_of).values("member").distinct().count()
 
-    monthly = distinct_members(30)
+    monthly, weekly = distinct_members(30), distinct_members(7)
     daily_sum = rows.filter(day__gt=as_of - timedelta(days=30), day__lte=as_of).count()  # one row per member-day
+    seats = seats_on_day_count(day=as_of, members=members)
     return RollingActivity(
         daily_active_users=distinct_members(1),
-        weekly_active_users=distinct_members(7),
+        weekly_active_users=weekly,
         monthly_active_users=monthly,
         stickiness=round(daily_sum / 30 / monthly, 4) if monthly else None,
+        seats=seats,
+        utilisation=_ratio(weekly, seats),
     )
 
 

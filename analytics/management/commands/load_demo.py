@@ -19,7 +19,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 
-from analytics.demo import demo_export_write
+from analytics.demo import demo_export_write, demo_roster_apply
 from analytics.models import Event, Upload
 from analytics.roles import INDIVIDUAL_VIEWERS, LOG_IMPORTERS, PRIVACY_AUDITORS, USAGE_VIEWERS
 from analytics.selectors.usage import reporting_today
@@ -95,6 +95,8 @@ class Command(BaseCommand):
             f"  imported {upload.rows_imported:,} events ({upload.rows_duplicate:,} duplicate, "
             f"{upload.rows_rejected:,} rejected) in {elapsed:.1f} s"
         )
+        demo_roster_apply(seed=seed)
+        self.stdout.write("  a roster (8 teams, a pilot cohort), a baseline week, a milestone and three notes added")
         _logins_ensure(reset_passwords=True)
         self._print_logins()
 

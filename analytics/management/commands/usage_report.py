@@ -35,10 +35,11 @@ class Command(BaseCommand):
         if group is not None and not rollout.group_members(group=group).exists():
             raise CommandError(f"No roster members in {group}: check the name, or import the roster first.")
         rollup_ensure(timezone=timezone)
-        totals = usage.usage_totals_get(as_of=as_of, timezone=timezone)
-        windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone)
-        # The operator at a shell may see people by name; group figures stay subject to the minimum group size.
-        people = usage.member_activity_list(viewer=privacy.OPERATOR, as_of=as_of, timezone=timezone)
+        totals = usage.usage_totals_get(as_of=as_of, timezone=timezone, group=group)
+        windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone, group=group)
+        # Every figure covers the group when one is given. The operator at a shell may see people by
+        # name; group figures stay subject to the minimum group size.
+        people = usage.member_activity_list(viewer=privacy.OPERATOR, as_of=as_of, timezone=timezone, group=group)
         report = {
             "as_of": as_of.isoformat(),
             "timezone": timezone,
@@ -57,11 +58,11 @@ class Command(BaseCommand):
             },
             "daily_active_users": [
                 {"date": day.isoformat(), "users": users}
-                for day, users in usage.daily_active_users_list(as_of=as_of, timezone=timezone).points
+                for day, users in usage.daily_active_users_list(as_of=as_of, timezone=timezone, group=group).points
             ],
             "daily_conversations": [
                 {"date": day.isoformat(), "conversations": count}
-                for day, count in usage.daily_conversations_list(as_of=as_of, timezone=timezone).points
+                for day, count in usage.daily_conversations_list(as_of=as_of, timezone=timezone, group=group).points
             ],
             "members": [
                 {
