@@ -1,4 +1,4 @@
-"""Regenerate docs/screenshot-overview.png, docs/screenshot-conversations.png (as a usage viewer)
+"""Regenerate docs/screenshot-overview.png, docs/screenshot-conversations.png, docs/screenshot-rollout.png (as a usage viewer)
 and docs/screenshot-conversations-pseudonymous.png (as an individual-detail viewer).
 
     .venv/bin/python docs/screenshots.py
@@ -105,6 +105,9 @@ def main() -> None:
     upload_process(upload_id=upload.pk)
     upload.refresh_from_db()
     print(f"imported {upload.rows_imported} events: {upload.status}")
+    from analytics.demo import demo_roster_apply
+
+    demo_roster_apply(seed=7)
     for username, group in [(VIEWER, USAGE_VIEWERS), (COACH, INDIVIDUAL_VIEWERS)]:
         user = User.objects.create_user(username, password=PASSWORD, first_name="Sam")
         user.groups.add(Group.objects.get(name=group))
@@ -133,7 +136,7 @@ def shoot(base: str) -> None:
         theme = os.environ.get("THEME", "light")
         suffix = "" if theme == "light" else f"-{theme}"
         shots = {
-            VIEWER: [("overview", "/dashboard/"), ("conversations", "/dashboard/conversations/")],
+            VIEWER: [("overview", "/dashboard/"), ("conversations", "/dashboard/conversations/"), ("rollout", "/dashboard/rollout/")],
             COACH: [("conversations-pseudonymous", "/dashboard/conversations/")],
         }
         for username, pages in shots.items():

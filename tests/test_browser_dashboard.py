@@ -227,3 +227,15 @@ def test_a_viewer_exports_the_overview_and_downloads_it_when_the_worker_is_done(
     assert content.startswith("Usage Portal") and "Daily active users" in content
     assert AccessRecord.objects.filter(view_name="export-download", username=viewer.username).exists()
     assert page.problems == []
+
+
+def test_the_rollout_page_draws_its_weekly_chart_under_the_policy(page, live_server, viewer, import_sample):
+    assert import_sample("claude_enterprise_audit.csv").status == "done"
+    log_in(page, live_server, viewer)
+    page.wait_for_url(f"{live_server.url}/dashboard/")
+
+    page.goto(f"{live_server.url}/dashboard/rollout/?as_of={AS_OF}")
+    chart_ready(page, "#chart-weekly")
+
+    assert page.evaluate(CHART_DATA, "#chart-weekly") == [[6], [0]]  # one ISO week: 6 active, no roster yet
+    assert page.problems == []

@@ -106,18 +106,20 @@
       }));
     }
     const many = payload.labels.length > 60;
-    return payload.datasets.map((dataset) => ({
+    // The first series is the filled line; further ones (seats beside active users) are dashed.
+    return payload.datasets.map((dataset, i) => ({
       label: dataset.label,
       data: dataset.data,
-      borderColor: colors.line,
+      borderColor: i === 0 ? colors.line : withAlpha(colors.line, 0.55),
       backgroundColor: colors.fill,
+      borderDash: i === 0 ? [] : [6, 4],
       pointBackgroundColor: colors.line,
       pointBorderColor: colors.background,
       pointRadius: many ? 0 : 3,
       pointHoverRadius: 5,
       borderWidth: 2,
       tension: 0.25,
-      fill: true,
+      fill: i === 0,
       spanGaps: false,
     }));
   }
