@@ -136,6 +136,7 @@ def dashboard_rollout(request):
     baseline, adoption and lifecycle, the teams, and where enablement lags."""
     context = _dashboard_context(request, tab="rollout")
     as_of, timezone, group = context["as_of"], context["timezone"], context["group"]
+    team_sort = request.GET.get("team_sort", "team")
     weeks = rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)
     baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
     this_week, last_week, comparisons = rollout.kpi_comparisons_list(weeks=weeks, baseline=baseline)
@@ -148,7 +149,8 @@ def dashboard_rollout(request):
         baseline=baseline,
         comparisons=comparisons,
         details=rollout.week_details_list(as_of=as_of, timezone=timezone, group=group),
-        teams=rollout.team_rows_list(as_of=as_of, timezone=timezone),
+        teams=rollout.team_rows_sort(rollout.team_rows_list(as_of=as_of, timezone=timezone), sort=team_sort),
+        team_sort=team_sort,
         gaps=rollout.enablement_gaps_list(as_of=as_of, timezone=timezone, drop_percent=settings.ROLLOUT_DROP_ALERT_PERCENT),
         gap_hints=rollout.GAP_HINTS,
         roster_counts=rollout.roster_counts_get(),

@@ -150,3 +150,30 @@ def test_the_page_counts_people_missing_from_the_roster(client, viewer, rollout)
     counts = re.search(r'<p class="panel-help" id="roster-counts">(.*?)</p>', page(client), re.S).group(1)
 
     assert "The roster lists 3 people; 1 person seen in the logs is not on it." == " ".join(counts.split())
+
+
+def test_the_by_team_table_sorts_by_any_column(client, viewer, rollout):  # noqa: F811
+    client.force_login(viewer)
+    teams = lambda html: re.findall(r'<th scope="row"><a [^>]*>(\w+)</a></th>', re.search(r'id="teams".*?</table>', html, re.S).group(0))  # noqa: E731
+
+    assert teams(page(client)) == ["Alpha", "Beta"]
+    assert teams(page(client, team_sort="-members")) == ["Alpha", "Beta"]  # 2 and 2: by name
+    assert teams(page(client, team_sort="-weekly_active_users")) == ["Alpha", "Beta"]  # b is active in W45
+    assert teams(page(client, team_sort="weekly_active_users")) == ["Beta", "Alpha"]
+    assert 'aria-sort="ascending"' in re.search(r'id="teams".*?</thead>', page(client, team_sort="utilisation"), re.S).group(0)
+
+
+def test_the_by_team_table_shows_this_week_against_last_week_and_the_baseline(client, viewer, rollout):  # noqa: F811
+    Milestone.objects.create(label="Before launch", date=date(2025, 10, 22), is_baseline=True)
+    client.force_login(viewer)
+
+    table = re.search(r'id="teams".*?</table>', page(client), re.S).group(0)
+    rows = {
+        team: [cell.strip() for cell in re.findall(r'<td class="numeric">([^<]*)</td>', row)]
+        for team, row in re.findall(r'<th scope="row"><a [^>]*>(\w+)</a></th>(.*?)</tr>', table, re.S)
+    }
+
+    # W45: Alpha's b active (1 of 1 seat: a); W44 nobody; baseline W43 both (2).
+    assert rows["Alpha"] == ["2", "1", "100 %", "1.00", "1", "-1"]
+    # Beta: nobody in W45 (seat: c); c active in W44; nobody in W43.
+    assert rows["Beta"] == ["2", "0", "0 %", "—", "-1", "0"]

@@ -356,7 +356,7 @@ def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
             rows.append(TeamRow(name, size, None, None, None, None, None, suppressed=True))
             continue
         group = Group("team", name)
-        this, last = weekly_figures_list(as_of=as_of, timezone=timezone, group=group, first_week=week_start(as_of) - timedelta(days=7))
+        last, this = weekly_figures_list(as_of=as_of, timezone=timezone, group=group, first_week=week_start(as_of) - timedelta(days=7))
         baseline = baseline_get(as_of=as_of, timezone=timezone, group=group)
         change = lambda then: None if then is None or this.active_users is None else this.active_users - then  # noqa: E731
         rows.append(
@@ -372,6 +372,20 @@ def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
             )
         )
     return rows
+
+
+TEAM_SORTS = ("team", "members", "weekly_active_users", "utilisation", "conversations_per_active_user", "change_vs_last_week", "change_vs_baseline")
+
+
+def team_rows_sort(rows: list[TeamRow], *, sort: str) -> list[TeamRow]:
+    """Rows by one column (`-` in front: descending); hidden values always last; then by team."""
+    key = sort.lstrip("-")
+    if key not in TEAM_SORTS:
+        return rows
+    descending = sort.startswith("-")
+    shown = sorted((r for r in rows if getattr(r, key) is not None), key=lambda r: r.team)
+    shown.sort(key=lambda r: getattr(r, key), reverse=descending)
+    return shown + [r for r in rows if getattr(r, key) is None]
 
 
 GAP_HINTS = [
