@@ -177,3 +177,13 @@ def test_the_by_team_table_shows_this_week_against_last_week_and_the_baseline(cl
     assert rows["Alpha"] == ["2", "1", "100 %", "1.00", "1", "-1"]
     # Beta: nobody in W45 (seat: c); c active in W44; nobody in W43.
     assert rows["Beta"] == ["2", "0", "0 %", "—", "-1", "0"]
+
+
+def test_a_team_whose_weekly_actives_fell_by_more_than_the_setting_is_a_gap(rollout):  # noqa: F811
+    # To 2025-10-28 (Berlin): Alpha had a and b active in 10-15..10-21, only a in 10-22..10-28.
+    gaps = rollout_selectors.enablement_gaps_list(as_of=date(2025, 10, 28), timezone="Europe/Berlin", drop_percent=30)
+
+    assert [(g.team, g.reason, g.active_7_days_before, g.active_last_7_days) for g in gaps] == [
+        ("Alpha", "Weekly actives fell by 50 %.", 2, 1)
+    ]
+    assert rollout_selectors.enablement_gaps_list(as_of=date(2025, 10, 28), timezone="Europe/Berlin", drop_percent=50) == []
