@@ -1,6 +1,8 @@
 """Views stay thin: read the as-of day, ask analytics.selectors for every figure (privacy rules
 included), render, and say what was shown (access_note) for the access log."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -137,7 +139,10 @@ def dashboard_rollout(request):
     context = _dashboard_context(request, tab="rollout")
     as_of, timezone, group = context["as_of"], context["timezone"], context["group"]
     team_sort = request.GET.get("team_sort", "team")
-    weeks = rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)
+    # This week and last week; the chart's JSON view reads every week.
+    weeks = rollout.weekly_figures_list(
+        as_of=as_of, timezone=timezone, group=group, first_week=rollout.week_start(as_of) - timedelta(days=7)
+    )
     baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
     this_week, last_week, comparisons = rollout.kpi_comparisons_list(weeks=weeks, baseline=baseline)
     viewer = privacy.viewer_for_request(request)

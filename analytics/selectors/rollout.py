@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
-from analytics.models import DailyActivity, DailyTotal, Member, Milestone
+from analytics.models import DailyActivity, DailyTotal, Member, MemberTotal, Milestone
 from analytics.selectors import privacy, usage
 from analytics.selectors.groups import GROUP_KINDS, Group, group_members  # noqa: F401  (re-exported)
 from analytics.selectors.roster import roster_counts_get, seats_in_period_count, seats_on_day_count  # noqa: F401
@@ -75,31 +75,29 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
 
 
-def _weekly_activity(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> dict[int, dict]:
-    """Per week index: the set of active member ids and the members' summed conversations."""
-    weeks = Case(
-        *(When(day__gte=start, day__lt=start + timedelta(days=7), then=Value(i)) for i, start in enumerate(starts)),
-        output_field=IntegerField(),
-    )
-    rows = DailyActivity.objects.filter(
-        timezone=timezone, member__isnull=False, day__gte=starts[0], day__lte=as_of
-    )
-    if members is not None:
-        rows = rows.filter(member__in=members.values("pk"))
-    grouped = rows.annotate(week=weeks).values("week", "member").annotate(conversations=Sum("conversations")).order_by()
-    activity: dict[int, dict] = defaultdict(lambda: {"members": set(), "conversations": 0})
-    for row in grouped:
-        activity[row["week"]]["members"].add(row["member"])
-        activity[row["week"]]["conversations"] += row["conversations"]
-    return activity
+def _of_members(rows: QuerySet, members: QuerySet | None) -> QuerySet:
+    """Rows with a `member`, narrowed to `members` (None: everyone)."""
+    return rows if members is None else rows.filter(member__in=members.values("pk"))
+
+
+def _active_rows(*, timezone: str, members: QuerySet | None) -> QuerySet[DailyActivity]:
+    return _of_members(DailyActivity.objects.filter(timezone=timezone, member__isnull=False), members)
+
+
+def _week_activity(*, start: date, end: date, timezone: str, members: QuerySet | None) -> tuple[int, int]:
+    """(active members, the members' conversations) from `start` to `end`; one indexed query a
+    week is much faster than grouping every member-day row of the span by week."""
+    rows = _active_rows(timezone=timezone, members=members).filter(day__gte=start, day__lte=end)
+    figures = rows.aggregate(active=Count("member", distinct=True), conversations=Sum("conversations"))
+    return figures["active"], figures["conversations"] or 0
 
 
 def _organisation_conversations(*, starts: list[date], as_of: date, timezone: str) -> dict[int, int]:
-    totals = DailyTotal.objects.filter(timezone=timezone, day__gte=starts[0], day__lte=as_of)
-    return {
-        i: totals.filter(day__gte=start, day__lt=start + timedelta(days=7)).aggregate(n=Sum("conversations"))["n"] or 0
-        for i, start in enumerate(starts)
-    }
+    """Every conversation_created event per week (service accounts too), from the daily totals."""
+    per_week = defaultdict(int)
+    for day, conversations in DailyTotal.objects.filter(timezone=timezone, day__gte=starts[0], day__lte=as_of).values_list("day", "conversations"):
+        per_week[(day - starts[0]).days // 7] += conversations
+    return per_week
 
 
 def weekly_figures_list(
@@ -113,17 +111,13 @@ def weekly_figures_list(
         first_week = first_day
     starts = [week_start(first_week) + timedelta(weeks=n) for n in range((week_start(as_of) - week_start(first_week)).days // 7 + 1)]
     members = group_members(group=group) if group is not None else None
-    activity = _weekly_activity(starts=starts, as_of=as_of, timezone=timezone, members=members)
-    conversations = (
-        _organisation_conversations(starts=starts, as_of=as_of, timezone=timezone)
-        if group is None
-        else {i: activity[i]["conversations"] for i in range(len(starts))}
-    )
+    organisation = _organisation_conversations(starts=starts, as_of=as_of, timezone=timezone) if group is None else None
     shown = group_is_shown(group=group, as_of=as_of, timezone=timezone)
     figures = []
     for i, start in enumerate(starts):
         end = min(start + timedelta(days=6), as_of)
-        active = len(activity[i]["members"])
+        active, members_conversations = _week_activity(start=start, end=end, timezone=timezone, members=members)
+        conversations = members_conversations if organisation is None else organisation[i]
         seats = seats_in_period_count(start=start, end=start + timedelta(days=6), members=members)
         week = WeekFigures(
             week=week_label(start),
@@ -132,8 +126,8 @@ def weekly_figures_list(
             active_users=active,
             seats=seats,
             utilisation=_ratio(active, seats),
-            conversations=conversations[i],
-            conversations_per_active_user=_ratio(conversations[i], active),
+            conversations=conversations,
+            conversations_per_active_user=_ratio(conversations, active),
         )
         figures.append(week if shown else week.hidden())
     return figures
@@ -184,11 +178,6 @@ class RollingActivity:
     suppressed: bool = False
 
 
-def _active_rows(*, timezone: str, members: QuerySet | None):
-    rows = DailyActivity.objects.filter(timezone=timezone, member__isnull=False)
-    return rows if members is None else rows.filter(member__in=members.values("pk"))
-
-
 def rolling_activity_get(*, as_of: date, timezone: str, group: Group | None = None) -> RollingActivity:
     if not group_is_shown(group=group, as_of=as_of, timezone=timezone):
         return RollingActivity(None, None, None, None, None, None, suppressed=True)
@@ -231,29 +220,17 @@ def week_details_list(*, as_of: date, timezone: str, group: Group | None = None,
     """Feature adoption and lifecycle for the last `weeks` ISO weeks up to the as-of week."""
     starts = [week_start(as_of) - timedelta(weeks=n) for n in range(weeks, -1, -1)]  # one extra, for "last week"
     members = group_members(group=group) if group else None
-    rows = (
-        _active_rows(timezone=timezone, members=members)
-        .filter(day__gte=starts[0], day__lte=as_of)
-        .annotate(
-            week=Case(
-                *(When(day__gte=s, day__lt=s + timedelta(days=7), then=Value(i)) for i, s in enumerate(starts)),
-                output_field=IntegerField(),
-            )
-        )
-        .values("week", "member")
-        .annotate(projects=Sum("projects"), files=Sum("files"))
-        .order_by()
-    )
-    active, projects, files = defaultdict(set), defaultdict(set), defaultdict(set)
-    for row in rows:
-        active[row["week"]].add(row["member"])
-        if row["projects"]:
-            projects[row["week"]].add(row["member"])
-        if row["files"]:
-            files[row["week"]].add(row["member"])
-    seen = set().union(*active.values()) if active else set()
+    rows = _active_rows(timezone=timezone, members=members)
+    active, projects, files = {}, {}, {}
+    for i, start in enumerate(starts):  # indexed queries per week, not every member-day row at once
+        week = rows.filter(day__gte=start, day__lte=min(start + timedelta(days=6), as_of))
+        active[i] = set(week.values_list("member", flat=True).distinct())
+        projects[i] = week.filter(projects__gt=0).values("member").distinct().count()
+        files[i] = week.filter(files__gt=0).values("member").distinct().count()
     first_days = dict(
-        Member.objects.filter(pk__in=seen, totals__timezone=timezone).values_list("pk", "totals__first_day")
+        _of_members(MemberTotal.objects.filter(timezone=timezone, member__isnull=False), members).values_list(
+            "member", "first_day"
+        )
     )
     shown = group_is_shown(group=group, as_of=as_of, timezone=timezone)
     details = []
@@ -265,8 +242,8 @@ def week_details_list(*, as_of: date, timezone: str, group: Group | None = None,
                 start=start,
                 partial=as_of < start + timedelta(days=6),
                 active_users=len(this) if shown else None,
-                project_adoption=_ratio(len(projects[i]), len(this)) if shown else None,
-                file_adoption=_ratio(len(files[i]), len(this)) if shown else None,
+                project_adoption=_ratio(projects[i], len(this)) if shown else None,
+                file_adoption=_ratio(files[i], len(this)) if shown else None,
                 new=sum(1 for m in this if start <= first_days.get(m, start) < start + timedelta(days=7)) if shown else None,
                 returning=len(this & last) if shown else None,
                 resurrected=sum(1 for m in this - last if first_days.get(m, start) < start) if shown else None,
@@ -345,30 +322,59 @@ def _roster_team_sizes() -> dict[str, int]:
     return dict(teams.values_list("team__name", "n"))
 
 
+def _per_team_week(*, start: date, as_of: date, timezone: str) -> dict[str, tuple[int, int, int]]:
+    """Per roster team, in the ISO week from `start` (activity up to as-of, seats on any day of the
+    week): (active members, their conversations, seats); two grouped queries for every team."""
+    end = start + timedelta(days=6)
+    roster = DailyActivity.objects.filter(
+        timezone=timezone, day__gte=start, day__lte=min(end, as_of), member__on_roster=True, member__team__isnull=False
+    )
+    activity = {
+        team: (active, conversations or 0)
+        for team, active, conversations in roster.values("member__team__name")
+        .annotate(active=Count("member", distinct=True), conversations=Sum("conversations"))
+        .values_list("member__team__name", "active", "conversations")
+    }
+    seats = dict(
+        Member.objects.filter(on_roster=True, team__isnull=False, seat_start__lte=end)
+        .filter(Q(seat_end__isnull=True) | Q(seat_end__gte=start))
+        .values("team__name")
+        .annotate(n=Count("pk"))
+        .values_list("team__name", "n")
+    )
+    return {team: (*activity.get(team, (0, 0)), seats.get(team, 0)) for team in set(activity) | set(seats)}
+
+
 def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
-    """Per team of the roster: this ISO week against last week and the baseline. Teams are parts
-    of the roster, so privacy.parts_hidden decides which are hidden (complementary suppression)."""
+    """Per team of the roster: this ISO week (to as-of) against last week and the baseline. Teams
+    are parts of the roster, so privacy.parts_hidden decides which are hidden (complementary
+    suppression). Figures as in weekly_figures_list with the team as the group."""
     sizes = _roster_team_sizes()
     hidden = privacy.parts_hidden(sizes=sizes, parent_size=Member.objects.filter(on_roster=True).count())
+    this_start = week_start(as_of)
+    this = _per_team_week(start=this_start, as_of=as_of, timezone=timezone)
+    last = _per_team_week(start=this_start - timedelta(days=7), as_of=as_of, timezone=timezone)
+    milestone = Milestone.objects.filter(is_baseline=True).first()
+    base = None
+    if milestone is not None:
+        base_start = week_start(milestone.date)
+        base = _per_team_week(start=base_start, as_of=max(as_of, base_start + timedelta(days=6)), timezone=timezone)
     rows = []
     for name, size in sorted(sizes.items()):
         if name in hidden:
             rows.append(TeamRow(name, size, None, None, None, None, None, suppressed=True))
             continue
-        group = Group("team", name)
-        last, this = weekly_figures_list(as_of=as_of, timezone=timezone, group=group, first_week=week_start(as_of) - timedelta(days=7))
-        baseline = baseline_get(as_of=as_of, timezone=timezone, group=group)
-        change = lambda then: None if then is None or this.active_users is None else this.active_users - then  # noqa: E731
+        active, conversations, seats = this.get(name, (0, 0, 0))
         rows.append(
             TeamRow(
                 team=name,
                 members=size,
-                weekly_active_users=this.active_users,
-                utilisation=this.utilisation,
-                conversations_per_active_user=this.conversations_per_active_user,
-                change_vs_last_week=change(last.active_users),
-                change_vs_baseline=change(baseline.figures.active_users) if baseline else None,
-                suppressed=this.suppressed,
+                weekly_active_users=active,
+                utilisation=_ratio(active, seats),
+                conversations_per_active_user=_ratio(conversations, active),
+                change_vs_last_week=active - last.get(name, (0, 0, 0))[0],
+                change_vs_baseline=active - base.get(name, (0, 0, 0))[0] if base is not None else None,
+                suppressed=False,
             )
         )
     return rows
