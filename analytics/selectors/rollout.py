@@ -414,14 +414,19 @@ def enablement_gaps_list(*, as_of: date, timezone: str, drop_percent: int) -> li
     `drop_percent` against the 7 days before."""
     sizes = _roster_team_sizes()
     hidden = privacy.parts_hidden(sizes=sizes, parent_size=Member.objects.filter(on_roster=True).count())
+
+    def active_per_team(first: date, last: date) -> dict[str, int]:
+        rows = DailyActivity.objects.filter(
+            timezone=timezone, day__gte=first, day__lte=last, member__on_roster=True, member__team__isnull=False
+        )
+        counts = rows.values("member__team__name").annotate(n=Count("member", distinct=True))
+        return dict(counts.values_list("member__team__name", "n"))
+
+    recent = active_per_team(as_of - timedelta(days=6), as_of)
+    earlier = active_per_team(as_of - timedelta(days=13), as_of - timedelta(days=7))
     gaps = []
     for name in sorted(set(sizes) - hidden):
-        rows = _active_rows(timezone=timezone, members=group_members(group=Group("team", name)))
-
-        def active(first: date, last: date) -> int:
-            return rows.filter(day__gte=first, day__lte=last).values("member").distinct().count()
-
-        now, before = active(as_of - timedelta(days=6), as_of), active(as_of - timedelta(days=13), as_of - timedelta(days=7))
+        now, before = recent.get(name, 0), earlier.get(name, 0)
         if now == 0:
             gaps.append(TeamGap(name, "Nobody active in the last 7 days.", now, before))
         elif before and (before - now) / before * 100 > drop_percent:
