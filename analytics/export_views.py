@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from analytics.forms import as_of_from_query
+from analytics.forms import as_of_from_query, group_from_query
 from analytics.models import AccessRecord, Export, Scope
 from analytics.roles import DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
 from analytics.selectors import privacy
@@ -50,6 +50,7 @@ def export_create_view(request):
         as_of=as_of_from_query(request.POST)[1],
         sort=form.cleaned_data["sort"] if view == "conversations" else "",
         scope=export_scope_get(view=view, viewer=privacy.viewer_for_request(request)),
+        group=request.POST.get("group", "") if group_from_query(request.POST)[1] else "",
     )
     return redirect("export-detail", export_id=export.pk)
 

@@ -109,7 +109,15 @@ DASHBOARD_CONFIDENTIALITY = (
 
 
 def dashboard_provenance_rows(
-    *, title: str, username: str, generated_at: datetime, as_of: date, timezone: str, min_group_size: int, scope: str
+    *,
+    title: str,
+    username: str,
+    generated_at: datetime,
+    as_of: date,
+    timezone: str,
+    min_group_size: int,
+    scope: str,
+    group: str = "Whole organisation",
 ) -> list[list[Any]]:
     """The block a dashboard export starts with, then a blank line."""
     return [
@@ -124,6 +132,7 @@ def dashboard_provenance_rows(
         ],
         ["As of", as_of.isoformat()],
         ["Timezone", timezone],
+        ["Group", group],
         ["Minimum group size", f"{min_group_size} (figures about fewer people show as \"fewer than {min_group_size} people\")"],
         ["Scope", scope],
         [DASHBOARD_CONFIDENTIALITY],

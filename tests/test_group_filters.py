@@ -77,7 +77,7 @@ def test_the_filter_is_kept_by_the_tabs_and_the_charts(client, viewer, rollout):
 
     assert f'href="{reverse("dashboard-rollout")}?as_of={AS_OF}&amp;group=team%3AAlpha"' in html
     assert "group=team%3AAlpha" in re.search(r'data-chart-url="([^"]+)"', html).group(1)
-    assert "Exports cover the whole organisation" in html
+    assert '<input type="hidden" name="group" value="team:Alpha">' in html  # exports follow the filter
 
 
 def test_individual_detail_viewers_see_only_the_groups_members(client, detail_viewer, rollout):  # noqa: F811
@@ -89,3 +89,19 @@ def test_individual_detail_viewers_see_only_the_groups_members(client, detail_vi
 
     assert pseudonyms["c@example.com"] in table
     assert pseudonyms["a@example.com"] not in table and pseudonyms["b@example.com"] not in table
+
+
+def test_an_export_of_a_filtered_page_covers_the_group(client, viewer, rollout):  # noqa: F811
+    from analytics.models import Export
+    from analytics.services.exports import export_build
+
+    client.force_login(viewer)
+    response = client.post(reverse("export-create"), {"view": "overview", "format": "csv", "as_of": AS_OF, "group": "team:Alpha"})
+    export = Export.objects.get()
+    export_build(export_id=export.pk)
+    export.refresh_from_db()
+
+    assert response.status_code == 302 and export.parameters["group"] == "team:Alpha"
+    text = export.file.open("rb").read().decode()
+    assert "Group,Team Alpha (its roster members)" in text
+    assert "Users,2," in text and "Conversations,3," in text  # a and b, as on the filtered page

@@ -16,6 +16,7 @@ from django.db.models import F
 
 from analytics.models import Export, Scope
 from analytics.selectors import privacy, usage
+from analytics.selectors.groups import Group
 
 VIEWS = ("overview", "conversations")
 LEADERBOARD_SIZE = 10  # as on the conversations page
@@ -54,7 +55,9 @@ def export_get_for_user(*, export_id: int, user) -> Export | None:
     return export
 
 
-def export_content_get(*, view: str, scope: Scope, as_of: date, timezone: str, sort: str = "") -> ExportContent:
+def export_content_get(
+    *, view: str, scope: Scope, as_of: date, timezone: str, sort: str = "", group: Group | None = None
+) -> ExportContent:
     if view not in VIEWS:
         raise ValueError(f"No dashboard view {view!r} to export.")
     viewer = privacy.Viewer(scope=Scope(scope))
@@ -63,7 +66,7 @@ def export_content_get(*, view: str, scope: Scope, as_of: date, timezone: str, s
     def shown(value):
         return marker if value is None else value
 
-    totals = usage.usage_totals_get(as_of=as_of, timezone=timezone)
+    totals = usage.usage_totals_get(as_of=as_of, timezone=timezone, group=group)
     sections = [
         ExportSection(
             "Totals",
@@ -75,11 +78,11 @@ def export_content_get(*, view: str, scope: Scope, as_of: date, timezone: str, s
         )
     ]
     if view == "overview":
-        series = usage.daily_active_users_list(as_of=as_of, timezone=timezone)
+        series = usage.daily_active_users_list(as_of=as_of, timezone=timezone, group=group)
         sections.append(_series_section("Daily active users", "Active users", series, shown))
         return ExportContent(sections=sections)
 
-    windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone)
+    windows = usage.conversation_windows_get(as_of=as_of, timezone=timezone, group=group)
     sections.append(
         ExportSection(
             "Conversations by period",
@@ -90,9 +93,9 @@ def export_content_get(*, view: str, scope: Scope, as_of: date, timezone: str, s
             ],
         )
     )
-    series = usage.daily_conversations_list(as_of=as_of, timezone=timezone)
+    series = usage.daily_conversations_list(as_of=as_of, timezone=timezone, group=group)
     sections.append(_series_section("Conversations per day", "Conversations", series, shown))
-    distribution = usage.conversation_distribution_get(as_of=as_of, timezone=timezone)
+    distribution = usage.conversation_distribution_get(as_of=as_of, timezone=timezone, group=group)
     sections.append(
         ExportSection(
             "Users by conversations created",
@@ -105,14 +108,16 @@ def export_content_get(*, view: str, scope: Scope, as_of: date, timezone: str, s
     )
     if not viewer.sees_people:
         return ExportContent(sections=sections)
-    return _with_people(sections, viewer=viewer, as_of=as_of, timezone=timezone, sort=sort, marker=marker)
+    return _with_people(sections, viewer=viewer, as_of=as_of, timezone=timezone, sort=sort, marker=marker, group=group)
 
 
 def _series_section(title: str, label: str, series: usage.DailySeries, shown) -> ExportSection:
     return ExportSection(title, ["Day", label], [[day.isoformat(), shown(value)] for day, value in series.points])
 
 
-def _with_people(sections, *, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, marker: str) -> ExportContent:
+def _with_people(
+    sections, *, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, marker: str, group: Group | None
+) -> ExportContent:
     zone = ZoneInfo(timezone)
     identity = ["Member", "Name", "Email"] if viewer.sees_names else ["Member"]
 
@@ -122,11 +127,14 @@ def _with_people(sections, *, viewer: privacy.Viewer, as_of: date, timezone: str
     def seen(row: dict) -> str:
         return row["latest_event_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M") if row["latest_event_at"] else ""
 
-    leaderboard = usage.member_leaderboard_list(viewer=viewer, as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE)
-    people = usage.member_activity_list(viewer=viewer, as_of=as_of, timezone=timezone)
+    leaderboard = usage.member_leaderboard_list(
+        viewer=viewer, as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE, group=group
+    )
+    people = usage.member_activity_list(viewer=viewer, as_of=as_of, timezone=timezone, group=group)
     leaders = list(leaderboard.rows)
     members = list(_ordered(people.rows, sort=sort, named=viewer.sees_names))
-    hidden = [[f"Hidden: the organisation has {marker} up to this day (minimum group size)."]]
+    who_is_hidden = f"the {group}" if group else "the organisation"
+    hidden = [[f"Hidden: {who_is_hidden} has {marker} up to this day (minimum group size)."]]
     sections.append(
         ExportSection(
             "Top members",

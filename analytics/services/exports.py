@@ -22,6 +22,7 @@ from analytics import exports
 from analytics.models import Export, Scope
 from analytics.selectors import privacy, usage
 from analytics.selectors.exports import ExportContent, export_content_get
+from analytics.selectors.groups import Group
 from analytics.selectors.retention import retention_settings_get
 
 logger = logging.getLogger(__name__)
@@ -31,19 +32,27 @@ TITLES = {"overview": "usage overview", "conversations": "conversations"}
 PROGRESS_STEPS = 20  # progress is written about this many times while rows are written
 
 
-def export_create(*, user, view: str, format: str, as_of: date, sort: str, scope: Scope) -> Export:
+def export_create(*, user, view: str, format: str, as_of: date, sort: str, scope: Scope, group: str = "") -> Export:
     """Record an export request and queue its build once the transaction commits."""
     export = Export.objects.create(
         created_by=user,
         username=user.get_username(),
         view=view,
         format=format,
-        parameters={"as_of": as_of.isoformat(), "sort": sort},
+        parameters={"as_of": as_of.isoformat(), "sort": sort, "group": group},
         scope=scope,
         expires_at=timezone.now() + timedelta(days=retention_settings_get().exports_days),
     )
     export_enqueue(export=export)
     return export
+
+
+def _group(value: str) -> Group | None:
+    """The stored "kind:name" of a filtered export (see analytics.forms.GroupForm)."""
+    if not value:
+        return None
+    kind, name = value.split(":", 1)
+    return Group(kind, name)
 
 
 def export_enqueue(*, export: Export) -> None:
@@ -92,8 +101,14 @@ def _export_write(export: Export) -> None:
     as_of = date.fromisoformat(export.parameters["as_of"])
     zone = usage.reporting_timezone()
     content = export_content_get(
-        view=export.view, scope=export.scope, as_of=as_of, timezone=zone, sort=export.parameters.get("sort", "")
+        view=export.view,
+        scope=export.scope,
+        as_of=as_of,
+        timezone=zone,
+        sort=export.parameters.get("sort", ""),
+        group=_group(export.parameters.get("group", "")),
     )
+    group = _group(export.parameters.get("group", ""))
     provenance = exports.dashboard_provenance_rows(
         title=f"{TITLES[export.view]} export",
         username=export.username,
@@ -102,6 +117,7 @@ def _export_write(export: Export) -> None:
         timezone=zone,
         min_group_size=privacy.min_group_size(),
         scope=export.get_scope_display(),
+        group=f"{group.kind.capitalize()} {group.name} (its roster members)" if group else "Whole organisation",
     )
     rows = [*provenance, *_section_rows(content)]
     write = exports.xlsx_write if export.format == Export.Format.XLSX else exports.csv_write
