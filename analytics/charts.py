@@ -22,6 +22,7 @@ from analytics.forms import as_of_from_query, group_from_query
 from analytics.models import Scope
 from analytics.roles import DASHBOARD_PERMISSION
 from analytics.selectors import privacy, rollout, usage
+from analytics.selectors.groups import Group
 from analytics.selectors.notes import milestone_marker_list, note_marker_list
 from analytics.services.access_log import access_note
 
@@ -44,7 +45,7 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
         return usage.reporting_timezone()
 
     @cached_property
-    def group(self) -> rollout.Group | None:
+    def group(self) -> Group | None:
         return group_from_query(self.request.GET)[1]
 
     @cached_property

@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 
 from analytics.selectors import usage
+from analytics.selectors.groups import Group
 
 # Outside these, day arithmetic in the selectors overflows or the daily series grows absurdly long.
 EARLIEST_AS_OF = date(2000, 1, 1)
@@ -84,9 +85,7 @@ class GroupForm(forms.Form):
 
 
 def group_from_query(query):
-    """The group form bound to a query string, and the chosen rollout.Group (None: the organisation)."""
-    from analytics.selectors.rollout import Group
-
+    """The group form bound to a query string, and the chosen Group (None: the organisation)."""
     form = GroupForm(query)
     if not form.is_valid() or not form.cleaned_data["group"]:
         return GroupForm(), None

@@ -248,6 +248,10 @@ class Scope(models.TextChoices):
     NAMED = "named", "Named"
 
 
+# From showing nothing about people to naming them: the order access notes and exports compare by.
+SCOPE_ORDER = list(Scope)
+
+
 class AccessRecordQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise AccessLogIsAppendOnly("Access records are never changed.")

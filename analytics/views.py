@@ -16,6 +16,7 @@ from analytics.forms import RevealForm, as_of_from_query, group_from_query
 from analytics.models import AccessRecord, Scope, Upload
 from analytics.roles import ACCESS_LOG_PERMISSION, DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
 from analytics.selectors import privacy, rollout, usage
+from analytics.selectors.roster import roster_counts_get
 from analytics.selectors.transparency import transparency_get
 from analytics.services.access_log import access_note
 from analytics.services.reveal import names_hide, names_reveal
@@ -158,7 +159,7 @@ def dashboard_rollout(request):
         team_sort=team_sort,
         gaps=rollout.enablement_gaps_list(as_of=as_of, timezone=timezone, drop_percent=settings.ROLLOUT_DROP_ALERT_PERCENT),
         gap_hints=rollout.GAP_HINTS,
-        roster_counts=rollout.roster_counts_get(),
+        roster_counts=roster_counts_get(),
         viewer=viewer,
     )
     if viewer.sees_people:
@@ -186,7 +187,7 @@ def names_reveal_view(request):
     """Ask why, then show names for NAMES_REVEAL_MINUTES; the justification goes into the access log."""
     form = RevealForm(request.POST or None, initial={"next": request.GET.get("next", "")})
     if request.method == "POST" and form.is_valid():
-        until = names_reveal(session=request.session)
+        names_reveal(session=request.session)
         access_note(
             request,
             scope=Scope.NONE,

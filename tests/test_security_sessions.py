@@ -6,7 +6,6 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
-from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from analytics.security import LAST_SEEN, LOGIN_AT

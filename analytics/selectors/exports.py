@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F
 
-from analytics.models import Export, Scope
+from analytics.models import SCOPE_ORDER, Export, Scope
 from analytics.selectors import privacy, usage
 from analytics.selectors.groups import Group
 
@@ -41,10 +41,9 @@ class ExportContent:
 
 def export_scope_get(*, view: str, viewer: privacy.Viewer) -> Scope:
     """What an export of `view` shows about people: only the conversations view has per-member rows."""
-    return viewer.scope if view == "conversations" else min(viewer.scope, Scope.AGGREGATE, key=_SCOPES.index)
+    return viewer.scope if view == "conversations" else min(viewer.scope, Scope.AGGREGATE, key=SCOPE_ORDER.index)
 
 
-_SCOPES = [Scope.NONE, Scope.AGGREGATE, Scope.PSEUDONYMOUS, Scope.NAMED]
 
 
 def export_get_for_user(*, export_id: int, user) -> Export | None:

@@ -21,12 +21,12 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Q, QuerySet, Sum
 
 from analytics.models import DailyActivity, DailyTotal, Member, MemberTotal, Milestone
 from analytics.selectors import privacy, usage
-from analytics.selectors.groups import GROUP_KINDS, Group, group_members  # noqa: F401  (re-exported)
-from analytics.selectors.roster import roster_counts_get, seats_in_period_count, seats_on_day_count  # noqa: F401
+from analytics.selectors.groups import Group, group_members, roster_size_get
+from analytics.selectors.roster import seats_in_period_count, seats_on_day_count
 
 DEFINITIONS = {
     "week": "ISO weeks, Monday to Sunday, in the reporting timezone; the as-of week counts up to the as-of day.",
@@ -36,11 +36,6 @@ DEFINITIONS = {
     "conversations": "conversation_created events in the week (by the group's members when a group is chosen).",
     "conversations_per_active_user": "Conversations divided by active users.",
 }
-
-
-def group_is_shown(*, group: Group | None, as_of: date, timezone: str) -> bool:
-    """Whether figures about `group` (None: the organisation) may be shown."""
-    return usage.group_shown(group=group, as_of=as_of, timezone=timezone)
 
 
 @dataclass(frozen=True)
@@ -112,7 +107,7 @@ def weekly_figures_list(
     starts = [week_start(first_week) + timedelta(weeks=n) for n in range((week_start(as_of) - week_start(first_week)).days // 7 + 1)]
     members = group_members(group=group) if group is not None else None
     organisation = _organisation_conversations(starts=starts, as_of=as_of, timezone=timezone) if group is None else None
-    shown = group_is_shown(group=group, as_of=as_of, timezone=timezone)
+    shown = usage.group_shown(group=group, as_of=as_of, timezone=timezone)
     figures = []
     for i, start in enumerate(starts):
         end = min(start + timedelta(days=6), as_of)
@@ -179,7 +174,7 @@ class RollingActivity:
 
 
 def rolling_activity_get(*, as_of: date, timezone: str, group: Group | None = None) -> RollingActivity:
-    if not group_is_shown(group=group, as_of=as_of, timezone=timezone):
+    if not usage.group_shown(group=group, as_of=as_of, timezone=timezone):
         return RollingActivity(None, None, None, None, None, None, suppressed=True)
     members = group_members(group=group) if group else None
     rows = _active_rows(timezone=timezone, members=members)
@@ -232,7 +227,7 @@ def week_details_list(*, as_of: date, timezone: str, group: Group | None = None,
             "member", "first_day"
         )
     )
-    shown = group_is_shown(group=group, as_of=as_of, timezone=timezone)
+    shown = usage.group_shown(group=group, as_of=as_of, timezone=timezone)
     details = []
     for i in range(1, len(starts)):
         start, this, last = starts[i], active[i], active[i - 1]
@@ -322,19 +317,31 @@ def _roster_team_sizes() -> dict[str, int]:
     return dict(teams.values_list("team__name", "n"))
 
 
-def _per_team_week(*, start: date, as_of: date, timezone: str) -> dict[str, tuple[int, int, int]]:
-    """Per roster team, in the ISO week from `start` (activity up to as-of, seats on any day of the
-    week): (active members, their conversations, seats); two grouped queries for every team."""
-    end = start + timedelta(days=6)
+def _team_activity(*, first: date, last: date, timezone: str) -> dict[str, tuple[int, int]]:
+    """Per roster team, from `first` to `last`: (active members, their conversations), in one
+    grouped query for every team."""
     roster = DailyActivity.objects.filter(
-        timezone=timezone, day__gte=start, day__lte=min(end, as_of), member__on_roster=True, member__team__isnull=False
+        timezone=timezone, day__gte=first, day__lte=last, member__on_roster=True, member__team__isnull=False
     )
-    activity = {
+    return {
         team: (active, conversations or 0)
         for team, active, conversations in roster.values("member__team__name")
         .annotate(active=Count("member", distinct=True), conversations=Sum("conversations"))
         .values_list("member__team__name", "active", "conversations")
     }
+
+
+def _teams_hidden() -> tuple[dict[str, int], set[str]]:
+    """The roster teams' sizes, and the teams privacy.parts_hidden hides (teams split the roster)."""
+    sizes = _roster_team_sizes()
+    return sizes, privacy.parts_hidden(sizes=sizes, parent_size=roster_size_get())
+
+
+def _per_team_week(*, start: date, as_of: date, timezone: str) -> dict[str, tuple[int, int, int]]:
+    """Per roster team, in the ISO week from `start` (activity up to as-of, seats on any day of the
+    week): (active members, their conversations, seats); two grouped queries for every team."""
+    end = start + timedelta(days=6)
+    activity = _team_activity(first=start, last=min(end, as_of), timezone=timezone)
     seats = dict(
         Member.objects.filter(on_roster=True, team__isnull=False, seat_start__lte=end)
         .filter(Q(seat_end__isnull=True) | Q(seat_end__gte=start))
@@ -349,8 +356,7 @@ def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
     """Per team of the roster: this ISO week (to as-of) against last week and the baseline. Teams
     are parts of the roster, so privacy.parts_hidden decides which are hidden (complementary
     suppression). Figures as in weekly_figures_list with the team as the group."""
-    sizes = _roster_team_sizes()
-    hidden = privacy.parts_hidden(sizes=sizes, parent_size=Member.objects.filter(on_roster=True).count())
+    sizes, hidden = _teams_hidden()
     this_start = week_start(as_of)
     this = _per_team_week(start=this_start, as_of=as_of, timezone=timezone)
     last = _per_team_week(start=this_start - timedelta(days=7), as_of=as_of, timezone=timezone)
@@ -412,21 +418,12 @@ class TeamGap:
 def enablement_gaps_list(*, as_of: date, timezone: str, drop_percent: int) -> list[TeamGap]:
     """Shown teams with nobody active in the last 7 days, or whose actives fell by more than
     `drop_percent` against the 7 days before."""
-    sizes = _roster_team_sizes()
-    hidden = privacy.parts_hidden(sizes=sizes, parent_size=Member.objects.filter(on_roster=True).count())
-
-    def active_per_team(first: date, last: date) -> dict[str, int]:
-        rows = DailyActivity.objects.filter(
-            timezone=timezone, day__gte=first, day__lte=last, member__on_roster=True, member__team__isnull=False
-        )
-        counts = rows.values("member__team__name").annotate(n=Count("member", distinct=True))
-        return dict(counts.values_list("member__team__name", "n"))
-
-    recent = active_per_team(as_of - timedelta(days=6), as_of)
-    earlier = active_per_team(as_of - timedelta(days=13), as_of - timedelta(days=7))
+    sizes, hidden = _teams_hidden()
+    recent = _team_activity(first=as_of - timedelta(days=6), last=as_of, timezone=timezone)
+    earlier = _team_activity(first=as_of - timedelta(days=13), last=as_of - timedelta(days=7), timezone=timezone)
     gaps = []
     for name in sorted(set(sizes) - hidden):
-        now, before = recent.get(name, 0), earlier.get(name, 0)
+        now, before = recent.get(name, (0, 0))[0], earlier.get(name, (0, 0))[0]
         if now == 0:
             gaps.append(TeamGap(name, "Nobody active in the last 7 days.", now, before))
         elif before and (before - now) / before * 100 > drop_percent:
@@ -440,7 +437,7 @@ def seat_holders_never_active_list(*, viewer: privacy.Viewer, as_of: date, timez
     fields = ("id", "pseudonym", "email", "name", "team__name") if viewer.sees_names else ("pseudonym", "team__name")
     if not viewer.sees_people:
         raise PermissionDenied("Seat holders are listed for individual-detail viewers only.")
-    if not group_is_shown(group=None, as_of=as_of, timezone=timezone):
+    if not usage.group_shown(group=None, as_of=as_of, timezone=timezone):
         return []
     holders = Member.objects.filter(on_roster=True, seat_start__lte=as_of).filter(Q(seat_end__isnull=True) | Q(seat_end__gte=as_of))
     return list(holders.exclude(daily_activity__timezone=timezone).order_by("pseudonym").values(*fields))

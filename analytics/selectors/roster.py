@@ -11,6 +11,7 @@ from datetime import date
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from analytics.models import Event, Member
+from analytics.selectors.groups import roster_size_get
 
 
 def seen_in_logs_q() -> Q:
@@ -46,6 +47,6 @@ def seats_in_period_count(*, start: date, end: date, members: QuerySet[Member] |
 
 def roster_counts_get() -> tuple[int, int]:
     """(members on the roster, members seen in the logs but not on the roster)."""
-    on_roster = Member.objects.filter(on_roster=True).count()
+    on_roster = roster_size_get()
     not_on_roster = Member.objects.filter(on_roster=False).filter(seen_in_logs_q()).count()
     return on_roster, not_on_roster

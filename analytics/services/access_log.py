@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 
-from analytics.models import AccessRecord, Scope
+from analytics.models import SCOPE_ORDER, AccessRecord, Scope
 from analytics.security import client_ip
 
 # The PostgreSQL trigger of migration 0003 lets a DELETE through only for records older than this
@@ -36,16 +36,13 @@ class AccessNote:
 def access_note(request, *, scope: Scope, person_rows: int = 0, members: Iterable[int] = (), **extra) -> AccessNote:
     """Record on the request what it shows; several calls add up (a page with two tables)."""
     note = getattr(request, "access_note", None) or AccessNote()
-    note.scope = max(note.scope, scope, key=_SCOPE_ORDER.index)
+    note.scope = max(note.scope, scope, key=SCOPE_ORDER.index)
     note.person_rows += person_rows
     note.members.update(members)
     for name, value in extra.items():
         setattr(note, name, value)
     request.access_note = note
     return note
-
-
-_SCOPE_ORDER = [Scope.NONE, Scope.AGGREGATE, Scope.PSEUDONYMOUS, Scope.NAMED]
 
 
 def access_record_create(

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from analytics.models import AccessRecord, DailyActivity, DailyTotal, Event, Export, MemberTotal, PurgeReceipt, Upload
+from analytics.models import AccessRecord, DailyActivity, DailyTotal, Event, Export, PurgeReceipt, Upload
 from analytics.selectors.retention import Cutoff, retention_cutoffs_get, retention_settings_get
 from analytics.services.access_log import access_log_purge
 from analytics.services.rollups import rollups_lock, member_totals_rebuild

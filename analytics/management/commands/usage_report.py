@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.management.base import BaseCommand, CommandError
 
 from analytics.selectors import privacy, rollout, usage
+from analytics.selectors.groups import GROUP_KINDS, Group, group_members
 from analytics.services.rollups import rollup_ensure
 
 
@@ -16,7 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", help="YYYY-MM-DD; default today in the timezone.")
         parser.add_argument("--tz", help="Timezone for calendar days; default REPORTING_TIMEZONE.")
         groups = parser.add_mutually_exclusive_group()
-        for kind in rollout.GROUP_KINDS:
+        for kind in GROUP_KINDS:
             groups.add_argument(f"--{kind}", metavar="NAME", help=f"Weekly figures for the roster members of one {kind}.")
 
     def handle(self, *args, **options):
@@ -31,8 +32,8 @@ class Command(BaseCommand):
             raise CommandError("--as-of must be a date as YYYY-MM-DD") from None
         if not date(2000, 1, 1) <= as_of <= date(2099, 12, 31):
             raise CommandError("--as-of must lie between 2000-01-01 and 2099-12-31")
-        group = next((rollout.Group(kind, options[kind]) for kind in rollout.GROUP_KINDS if options.get(kind)), None)
-        if group is not None and not rollout.group_members(group=group).exists():
+        group = next((Group(kind, options[kind]) for kind in GROUP_KINDS if options.get(kind)), None)
+        if group is not None and not group_members(group=group).exists():
             raise CommandError(f"No roster members in {group}: check the name, or import the roster first.")
         rollup_ensure(timezone=timezone)
         totals = usage.usage_totals_get(as_of=as_of, timezone=timezone, group=group)
