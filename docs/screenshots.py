@@ -93,19 +93,19 @@ def main() -> None:
     from django.core.files.base import ContentFile
     from django.core.management import call_command
 
-    from analytics.roles import INDIVIDUAL_VIEWERS, USAGE_VIEWERS
-    from analytics.services.uploads import upload_create, upload_process
+    from ingest.services.uploads import upload_create, upload_process
+    from portal.roles import INDIVIDUAL_VIEWERS, USAGE_VIEWERS
 
     call_command("migrate", verbosity=0)
     # The invented data is dated 2025; keep it all (the default raw-event retention is 400 days).
-    from analytics.models import RetentionSettings
+    from portal.models import RetentionSettings
 
     RetentionSettings.objects.filter(pk=1).update(raw_events_days=36_500)
     upload = upload_create(file=ContentFile(export_csv(), name="export.csv"), name="export.csv", queue=False)
     upload_process(upload_id=upload.pk)
     upload.refresh_from_db()
     print(f"imported {upload.rows_imported} events: {upload.status}")
-    from analytics.demo import demo_roster_apply
+    from devtools.demo import demo_roster_apply
 
     demo_roster_apply(seed=7)
     for username, group in [(VIEWER, USAGE_VIEWERS), (COACH, INDIVIDUAL_VIEWERS)]:

@@ -12,9 +12,15 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from analytics.models import Upload
-from analytics.roles import GROUP_PERMISSIONS, INDIVIDUAL_VIEWERS, LOG_IMPORTERS, PRIVACY_AUDITORS, USAGE_VIEWERS
-from analytics.services.uploads import upload_create, upload_process
+from ingest.models import Upload
+from ingest.services.uploads import upload_create, upload_process
+from portal.roles import (
+    GROUP_PERMISSIONS,
+    INDIVIDUAL_VIEWERS,
+    LOG_IMPORTERS,
+    PRIVACY_AUDITORS,
+    USAGE_VIEWERS,
+)
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -71,7 +77,7 @@ def _sample_dates_within_retention(request):
     if not (request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)):
         return
     request.getfixturevalue("db")
-    from analytics.models import RetentionSettings
+    from portal.models import RetentionSettings
 
     RetentionSettings.objects.update_or_create(pk=1, defaults={"raw_events_days": 36_500})
 
@@ -84,13 +90,17 @@ def sample_path():
     return path
 
 
+def permissions_get(names: list[str]) -> list[Permission]:
+    """The permissions named "app_label.codename"."""
+    pairs = [name.split(".") for name in names]
+    return [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in pairs]
+
+
 def _group(name: str) -> Group:
     """The group made by the data migration (re-made after a transactional test flushed it)."""
     group, created = Group.objects.get_or_create(name=name)
     if created:
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="analytics", codename__in=GROUP_PERMISSIONS[name])
-        )
+        group.permissions.set(permissions_get(GROUP_PERMISSIONS[name]))
     return group
 
 

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from analytics.models import AccessRecord, Event, Member, Scope, Upload
+from audit.models import AccessRecord
+from ingest.models import Event, Upload
+from people.models import Member
+from portal.models import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +39,11 @@ def _record(view_name: str) -> AccessRecord:
 def test_the_member_list_is_logged_as_named_with_the_members_shown(client, superuser, members):
     client.force_login(superuser)
 
-    response = client.get(reverse("admin:analytics_member_changelist"))
+    response = client.get(reverse("admin:people_member_changelist"))
 
     assert response.status_code == 200
     assert "person1@example.com" in response.content.decode()
-    record = _record("admin:analytics_member_changelist")
+    record = _record("admin:people_member_changelist")
     assert (record.scope, record.person_rows, record.username) == (Scope.NAMED, 3, "root")
     assert record.members == sorted(member.pk for member in members)
 
@@ -48,9 +51,9 @@ def test_the_member_list_is_logged_as_named_with_the_members_shown(client, super
 def test_a_searched_member_list_logs_only_the_members_it_showed(client, superuser, members):
     client.force_login(superuser)
 
-    client.get(reverse("admin:analytics_member_changelist"), {"q": "person1@"})
+    client.get(reverse("admin:people_member_changelist"), {"q": "person1@"})
 
-    record = _record("admin:analytics_member_changelist")
+    record = _record("admin:people_member_changelist")
     assert (record.person_rows, record.members) == (1, [members[1].pk])
 
 
@@ -58,10 +61,10 @@ def test_a_member_page_and_its_history_are_logged_as_named(client, superuser, me
     client.force_login(superuser)
     member = members[1]
 
-    client.get(reverse("admin:analytics_member_change", args=[member.pk]))
-    client.get(reverse("admin:analytics_member_history", args=[member.pk]))
+    client.get(reverse("admin:people_member_change", args=[member.pk]))
+    client.get(reverse("admin:people_member_history", args=[member.pk]))
 
-    for view_name in ("admin:analytics_member_change", "admin:analytics_member_history"):
+    for view_name in ("admin:people_member_change", "admin:people_member_history"):
         record = _record(view_name)
         assert (record.scope, record.person_rows, record.members) == (Scope.NAMED, 1, [member.pk]), view_name
 
@@ -69,9 +72,9 @@ def test_a_member_page_and_its_history_are_logged_as_named(client, superuser, me
 def test_the_event_list_logs_the_members_of_its_rows(client, superuser, members, events):
     client.force_login(superuser)
 
-    client.get(reverse("admin:analytics_event_changelist"))
+    client.get(reverse("admin:ingest_event_changelist"))
 
-    record = _record("admin:analytics_event_changelist")
+    record = _record("admin:ingest_event_changelist")
     assert record.scope == Scope.NAMED
     assert record.person_rows == 3  # the event without a member is about no one
     assert record.members == sorted([members[0].pk, members[2].pk])
@@ -80,9 +83,9 @@ def test_the_event_list_logs_the_members_of_its_rows(client, superuser, members,
 def test_an_event_page_logs_its_member(client, superuser, members, events):
     client.force_login(superuser)
 
-    client.get(reverse("admin:analytics_event_change", args=[events[1].pk]))
+    client.get(reverse("admin:ingest_event_change", args=[events[1].pk]))
 
-    record = _record("admin:analytics_event_change")
+    record = _record("admin:ingest_event_change")
     assert (record.scope, record.person_rows, record.members) == (Scope.NAMED, 1, [members[2].pk])
 
 
@@ -90,10 +93,10 @@ def test_upload_pages_are_logged_as_showing_no_usage_data(client, importer):
     upload = Upload.objects.create(file="uploads/export.csv", original_name="export.csv", uploaded_by=importer)
     client.force_login(importer)
 
-    assert client.get(reverse("admin:analytics_upload_changelist")).status_code == 200
-    assert client.get(reverse("admin:analytics_upload_change", args=[upload.pk])).status_code == 200
+    assert client.get(reverse("admin:ingest_upload_changelist")).status_code == 200
+    assert client.get(reverse("admin:ingest_upload_change", args=[upload.pk])).status_code == 200
 
-    for view_name in ("admin:analytics_upload_changelist", "admin:analytics_upload_change"):
+    for view_name in ("admin:ingest_upload_changelist", "admin:ingest_upload_change"):
         record = _record(view_name)
         assert (record.scope, record.person_rows, record.members, record.outcome) == (Scope.NONE, 0, [], "allowed")
 
@@ -101,9 +104,9 @@ def test_upload_pages_are_logged_as_showing_no_usage_data(client, importer):
 def test_the_access_record_admin_shows_no_usage_data(client, superuser):
     client.force_login(superuser)
 
-    client.get(reverse("admin:analytics_accessrecord_changelist"))
+    client.get(reverse("admin:audit_accessrecord_changelist"))
 
-    assert _record("admin:analytics_accessrecord_changelist").scope == Scope.NONE
+    assert _record("admin:audit_accessrecord_changelist").scope == Scope.NONE
 
 
 def test_the_admin_shows_times_in_utc_whatever_the_reporting_timezone(client, superuser, settings):
@@ -111,7 +114,7 @@ def test_the_admin_shows_times_in_utc_whatever_the_reporting_timezone(client, su
     record = AccessRecord.objects.create(username="alice", occurred_at=datetime(2025, 3, 1, 23, 30, tzinfo=UTC))
     client.force_login(superuser)
 
-    listing = client.get(reverse("admin:analytics_accessrecord_changelist")).content.decode()
-    page = client.get(reverse("admin:analytics_accessrecord_change", args=[record.pk])).content.decode()
+    listing = client.get(reverse("admin:audit_accessrecord_changelist")).content.decode()
+    page = client.get(reverse("admin:audit_accessrecord_change", args=[record.pk])).content.decode()
 
     assert "2025-03-01 23:30:00" in listing and "2025-03-01 23:30:00" in page

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.test import RequestFactory
 from django.urls import reverse
 
-from analytics.models import AccessLogIsAppendOnly, AccessRecord
+from audit.models import AccessLogIsAppendOnly, AccessRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -66,14 +66,14 @@ def test_the_admin_grants_no_add_change_or_delete_even_to_superusers(superuser, 
 def test_the_admin_list_offers_no_add_link_and_no_delete_action(client, superuser, record):
     client.force_login(superuser)
 
-    response = client.get(reverse("admin:analytics_accessrecord_changelist"))
+    response = client.get(reverse("admin:audit_accessrecord_changelist"))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "alice" in html
     assert "delete_selected" not in html
     assert 'name="action"' not in html
-    assert reverse("admin:analytics_accessrecord_add") not in html
+    assert reverse("admin:audit_accessrecord_add") not in html
 
 
 def test_the_admin_list_filters_and_searches(client, superuser, record):
@@ -81,7 +81,7 @@ def test_the_admin_list_filters_and_searches(client, superuser, record):
     client.force_login(superuser)
 
     def shown(query):
-        return {r.username for r in client.get(reverse("admin:analytics_accessrecord_changelist"), query).context["cl"].result_list}
+        return {r.username for r in client.get(reverse("admin:audit_accessrecord_changelist"), query).context["cl"].result_list}
 
     assert shown({"outcome__exact": "denied"}) == {"bob"}
     assert shown({"q": "conversations"}) == {"bob"}
@@ -91,21 +91,21 @@ def test_the_admin_list_filters_and_searches(client, superuser, record):
 def test_the_change_page_is_a_read_only_view(client, superuser, record):
     client.force_login(superuser)
 
-    response = client.get(reverse("admin:analytics_accessrecord_change", args=[record.pk]))
+    response = client.get(reverse("admin:audit_accessrecord_change", args=[record.pk]))
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "View access record" in html
     assert 'name="_save"' not in html
     assert 'name="username"' not in html  # shown as text, not as an input
-    assert reverse("admin:analytics_accessrecord_delete", args=[record.pk]) not in html
+    assert reverse("admin:audit_accessrecord_delete", args=[record.pk]) not in html
 
 
 def test_posting_a_change_is_refused(client, superuser, record):
     client.force_login(superuser)
 
     response = client.post(
-        reverse("admin:analytics_accessrecord_change", args=[record.pk]), {"username": "mallory", "_save": "Save"}
+        reverse("admin:audit_accessrecord_change", args=[record.pk]), {"username": "mallory", "_save": "Save"}
     )
 
     assert response.status_code == 403
@@ -115,7 +115,7 @@ def test_posting_a_change_is_refused(client, superuser, record):
 def test_posting_a_delete_is_refused(client, superuser, record):
     client.force_login(superuser)
 
-    response = client.post(reverse("admin:analytics_accessrecord_delete", args=[record.pk]), {"post": "yes"})
+    response = client.post(reverse("admin:audit_accessrecord_delete", args=[record.pk]), {"post": "yes"})
 
     assert response.status_code == 403
     assert AccessRecord.objects.filter(pk=record.pk).exists()
@@ -125,7 +125,7 @@ def test_the_bulk_delete_action_is_refused(client, superuser, record):
     client.force_login(superuser)
 
     client.post(
-        reverse("admin:analytics_accessrecord_changelist"),
+        reverse("admin:audit_accessrecord_changelist"),
         {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
     )
 
@@ -135,5 +135,5 @@ def test_the_bulk_delete_action_is_refused(client, superuser, record):
 def test_the_add_page_is_refused(client, superuser):
     client.force_login(superuser)
 
-    assert client.get(reverse("admin:analytics_accessrecord_add")).status_code == 403
+    assert client.get(reverse("admin:audit_accessrecord_add")).status_code == 403
 

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analytics.models import AccessRecord, Scope
+from audit.models import AccessRecord
+from portal.models import Scope
 from tests.conftest import PASSWORD
 
 SCREENSHOT = os.environ.get("ACCESS_LOG_SCREENSHOT", "")  # a path, to look at the page

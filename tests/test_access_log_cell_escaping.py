@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.exports import escape_cell
+from portal.spreadsheets import escape_cell
 
 
 @pytest.mark.parametrize(

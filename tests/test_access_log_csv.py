@@ -12,8 +12,9 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils.timezone import now
 
-from analytics.exports import ACCESS_LOG_HEADER
-from analytics.models import AccessRecord, Scope
+from audit.access_log_file import ACCESS_LOG_HEADER
+from audit.models import AccessRecord
+from portal.models import Scope
 
 pytestmark = pytest.mark.django_db
 

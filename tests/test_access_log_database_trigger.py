@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from analytics.models import AccessRecord
-from analytics.services.access_log import access_log_purge
+from audit.models import AccessRecord
+from audit.services import access_log_purge
 
 TABLE = AccessRecord._meta.db_table
 CUTOFF = datetime(2025, 1, 1, tzinfo=UTC)

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from analytics.models import AccessRecord, Scope
+from audit.models import AccessRecord
+from portal.models import Scope
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from analytics.models import Event, Upload
+from ingest.models import Event, Upload
 
 from .conftest import PASSWORD
 
@@ -26,10 +26,10 @@ def _wait_until_finished(upload: Upload, timeout: float = 60) -> Upload:
 def _upload_through_admin(client, importer, path):
     client.login(username=importer.username, password=PASSWORD)
     with path.open("rb") as handle:
-        response = client.post(reverse("admin:analytics_upload_add"), {"file": handle})
+        response = client.post(reverse("admin:ingest_upload_add"), {"file": handle})
     upload = Upload.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:analytics_upload_change", args=[upload.pk])
+    assert response["Location"] == reverse("admin:ingest_upload_change", args=[upload.pk])
     return upload
 
 
@@ -45,7 +45,7 @@ def test_an_uploaded_export_is_processed_by_the_worker_and_its_page_shows_the_co
     assert upload.uploaded_by == importer
     assert (upload.rows_read, upload.rows_imported, upload.rows_rejected) == (26, 26, 0)
     assert Event.objects.count() == 26
-    page = client.get(reverse("admin:analytics_upload_change", args=[upload.pk]))
+    page = client.get(reverse("admin:ingest_upload_change", args=[upload.pk]))
     assert page.status_code == 200
     assert b'data-status="done"' in page.content
     assert b"<dd data-field=\"rows_imported\">26</dd>" in page.content
@@ -65,7 +65,7 @@ def test_the_upload_page_lists_the_first_rejected_rows_with_line_numbers(
     upload = _wait_until_finished(_upload_through_admin(client, importer, broken))
 
     assert (upload.status, upload.rows_imported, upload.rows_rejected) == (Upload.Status.DONE, 25, 1)
-    page = client.get(reverse("admin:analytics_upload_change", args=[upload.pk])).content.decode()
+    page = client.get(reverse("admin:ingest_upload_change", args=[upload.pk])).content.decode()
     assert "<td>4</td><td>created_at is not an ISO 8601 timestamp</td>" in page
 
 
@@ -80,7 +80,7 @@ def test_a_file_that_is_not_an_export_fails_with_a_message_and_stores_nothing(
     assert upload.status == Upload.Status.FAILED
     assert "lacks the column(s) created_at, event, actor_info" in upload.error
     assert Event.objects.count() == 0
-    page = client.get(reverse("admin:analytics_upload_change", args=[upload.pk])).content.decode()
+    page = client.get(reverse("admin:ingest_upload_change", args=[upload.pk])).content.decode()
     assert "lacks the column(s)" in page
 
 
@@ -98,18 +98,18 @@ def test_importers_cannot_edit_or_delete_an_upload(client, importer, import_samp
     upload = import_sample("claude_enterprise_audit.csv")
     client.login(username=importer.username, password=PASSWORD)
 
-    page = client.get(reverse("admin:analytics_upload_change", args=[upload.pk])).content.decode()
+    page = client.get(reverse("admin:ingest_upload_change", args=[upload.pk])).content.decode()
 
     assert 'name="_save"' not in page
-    assert client.post(reverse("admin:analytics_upload_delete", args=[upload.pk])).status_code == 403
+    assert client.post(reverse("admin:ingest_upload_delete", args=[upload.pk])).status_code == 403
 
 
 def test_the_uploads_list_offers_an_import_button(client, importer):
     client.login(username=importer.username, password=PASSWORD)
 
-    page = client.get(reverse("admin:analytics_upload_changelist")).content.decode()
+    page = client.get(reverse("admin:ingest_upload_changelist")).content.decode()
 
-    assert f'href="{reverse("admin:analytics_upload_add")}" class="addlink">Import audit log</a>' in page
+    assert f'href="{reverse("admin:ingest_upload_add")}" class="addlink">Import audit log</a>' in page
 
 
 def test_an_importer_downloads_the_rejected_rows_report_from_the_upload_page(client, importer, viewer, import_bytes):
@@ -117,7 +117,7 @@ def test_an_importer_downloads_the_rejected_rows_report_from_the_upload_page(cli
     url = reverse("upload-rejected-report", args=[upload.pk])
     client.login(username=importer.username, password=PASSWORD)
 
-    page = client.get(reverse("admin:analytics_upload_change", args=[upload.pk])).content.decode()
+    page = client.get(reverse("admin:ingest_upload_change", args=[upload.pk])).content.decode()
     report = client.get(url)
 
     assert f'<a href="{url}">Download all 1 rejected rows (CSV)</a>' in page

@@ -15,22 +15,23 @@ from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
-from django_celery_beat.models import ClockedSchedule, CrontabSchedule, IntervalSchedule, PeriodicTask, SolarSchedule
-
-from analytics.middleware import is_audited
-from analytics.models import (
-    AccessRecord,
-    ChampionNote,
-    ChampionNoteRevision,
-    Event,
-    Export,
-    Member,
-    Milestone,
-    PortalSettings,
-    PurgeReceipt,
-    RetentionSettingsChange,
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
 )
-from analytics.selectors.retention import retention_settings_get
+
+from audit.middleware import is_audited
+from audit.models import AccessRecord
+from exports.models import Export
+from ingest.models import Event
+from notes.models import ChampionNote, ChampionNoteRevision, Milestone
+from people.models import Member
+from portal.models import PortalSettings, RetentionSettingsChange
+from portal.selectors import retention_settings_get
+from retention.models import PurgeReceipt
 from tests.conftest import export_csv
 
 ROLES = ["anonymous", "viewer", "detail_viewer", "importer", "auditor", "superuser"]
@@ -42,7 +43,7 @@ ACCESS_LOG = [L, 403, 403, 403, 200, 200]  # privacy auditors, superusers
 PORTAL = {
     "accounts/login/": [200, 200, 200, 200, 200, 200],
     "accounts/logout/": [405] * 6,  # POST only
-    "": [L, D, D, "→/admin/analytics/upload/", "→/access-log/", D],
+    "": [L, D, D, "→/admin/ingest/upload/", "→/access-log/", D],
     "transparency/": [L, 200, 200, 200, 200, 200],
     "dashboard/": DASHBOARD,
     "dashboard/conversations/": DASHBOARD,
@@ -81,7 +82,7 @@ ADMIN_SITE = {
     "admin/autocomplete/": [AL, AL, AL, 403, 403, 403],  # no field asked for
     "admin/jsi18n/": STAFF,
     "admin/r/<path:content_type_id>/<path:object_id>/": [AL, AL, AL, 404, 404, 404],  # members have no public page
-    "admin/^(?P<app_label>auth|django_celery_beat|analytics)/$": STAFF,  # asked for analytics
+    "admin/^(?P<app_label>auth|django_celery_beat|portal|audit|people|notes|ingest|retention)/$": STAFF,  # asked for people
     "admin/(?P<url>.*)$": [AL, AL, AL, 404, 404, 404],  # asked for a page that does not exist
 }
 
@@ -96,19 +97,19 @@ NOTHING = [403, 403, 403, 403, 403, "→change"]  # the bare object URL redirect
 SINGLETON = ["→change", 403, 200, 403, 200, "→change"]
 ADMIN_MODELS = {
     # model: (importer, auditor, superuser)
-    "analytics/upload": ([200, 200, 200, 403, 200, "→change"], NOTHING, [200, 200, 200, 403, 200, "→change"]),
-    "analytics/member": (NOTHING, NOTHING, READ_ONLY),
+    "ingest/upload": ([200, 200, 200, 403, 200, "→change"], NOTHING, [200, 200, 200, 403, 200, "→change"]),
+    "people/member": (NOTHING, NOTHING, READ_ONLY),
     # HR's roster: imported, listed and edited by importers; people join it only by import, nobody deletes.
-    "analytics/rosterentry": ([200, 403, 200, 403, 200, "→change"], NOTHING, [200, 403, 200, 403, 200, "→change"]),
-    "analytics/event": (NOTHING, NOTHING, READ_ONLY),
-    "analytics/accessrecord": (NOTHING, READ_ONLY, READ_ONLY),
-    "analytics/retentionsettings": (NOTHING, SINGLETON, SINGLETON),
-    "analytics/retentionsettingschange": (NOTHING, READ_ONLY, READ_ONLY),
-    "analytics/purgereceipt": (NOTHING, READ_ONLY, READ_ONLY),
-    "analytics/milestone": (NOTHING, NOTHING, FULL),
-    "analytics/championnote": (NOTHING, NOTHING, READ_ONLY),  # written on the notes page, with history
-    "analytics/championnoterevision": (NOTHING, NOTHING, READ_ONLY),
-    "analytics/portalsettings": (NOTHING, NOTHING, SINGLETON),
+    "people/rosterentry": ([200, 403, 200, 403, 200, "→change"], NOTHING, [200, 403, 200, 403, 200, "→change"]),
+    "ingest/event": (NOTHING, NOTHING, READ_ONLY),
+    "audit/accessrecord": (NOTHING, READ_ONLY, READ_ONLY),
+    "portal/retentionsettings": (NOTHING, SINGLETON, SINGLETON),
+    "portal/retentionsettingschange": (NOTHING, READ_ONLY, READ_ONLY),
+    "retention/purgereceipt": (NOTHING, READ_ONLY, READ_ONLY),
+    "notes/milestone": (NOTHING, NOTHING, FULL),
+    "notes/championnote": (NOTHING, NOTHING, READ_ONLY),  # written on the notes page, with history
+    "notes/championnoterevision": (NOTHING, NOTHING, READ_ONLY),
+    "portal/portalsettings": (NOTHING, NOTHING, SINGLETON),
     "auth/user": (NOTHING, NOTHING, FULL),
     "auth/group": (NOTHING, NOTHING, FULL),
     "django_celery_beat/periodictask": (NOTHING, NOTHING, FULL),
@@ -120,8 +121,8 @@ ADMIN_MODELS = {
 EXTRA_ADMIN = {
     "admin/auth/user/<id>/password/": [AL, AL, AL, 403, 403, 200],
     # The roster's import (django-import-export): the upload and preview, then the confirm (POST only).
-    "admin/analytics/rosterentry/import/": [AL, AL, AL, 200, 403, 200],
-    "admin/analytics/rosterentry/process_import/": [AL, AL, AL, 405, 405, 405],
+    "admin/people/rosterentry/import/": [AL, AL, AL, 200, 403, 200],
+    "admin/people/rosterentry/process_import/": [AL, AL, AL, 405, 405, 405],
 }
 
 
@@ -161,22 +162,22 @@ def objects(import_bytes, db) -> dict[str, object]:
     assert upload.rejected_report, "the upload needs a rejected-rows report"
     interval = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
     return {
-        "analytics/upload": upload,
-        "analytics/member": Member.objects.first(),
-        "analytics/rosterentry": Member.objects.first(),  # seen in the logs, so listed on the roster page
-        "analytics/event": Event.objects.first(),
-        "analytics/accessrecord": AccessRecord.objects.create(username="someone", path="/dashboard/"),
-        "analytics/export": Export.objects.create(
+        "ingest/upload": upload,
+        "people/member": Member.objects.first(),
+        "people/rosterentry": Member.objects.first(),  # seen in the logs, so listed on the roster page
+        "ingest/event": Event.objects.first(),
+        "audit/accessrecord": AccessRecord.objects.create(username="someone", path="/dashboard/"),
+        "exports/export": Export.objects.create(
             view="overview", format="csv", status="done", file=ContentFile(b"x", name="matrix.csv"),
             expires_at=timezone.now() + timedelta(days=1),
         ),
-        "analytics/retentionsettings": retention_settings_get(),
-        "analytics/retentionsettingschange": RetentionSettingsChange.objects.create(username="someone"),
-        "analytics/purgereceipt": PurgeReceipt.objects.create(trigger=PurgeReceipt.Trigger.USER),
-        "analytics/milestone": Milestone.objects.create(label="Wave 2", date="2025-10-06"),
-        "analytics/championnote": ChampionNote.objects.create(date="2025-10-06", text="Office hours"),
-        "analytics/championnoterevision": ChampionNoteRevision.objects.create(date="2025-10-06", text="Office hours"),
-        "analytics/portalsettings": PortalSettings.objects.get_or_create(pk=1)[0],
+        "portal/retentionsettings": retention_settings_get(),
+        "portal/retentionsettingschange": RetentionSettingsChange.objects.create(username="someone"),
+        "retention/purgereceipt": PurgeReceipt.objects.create(trigger=PurgeReceipt.Trigger.USER),
+        "notes/milestone": Milestone.objects.create(label="Wave 2", date="2025-10-06"),
+        "notes/championnote": ChampionNote.objects.create(date="2025-10-06", text="Office hours"),
+        "notes/championnoterevision": ChampionNoteRevision.objects.create(date="2025-10-06", text="Office hours"),
+        "portal/portalsettings": PortalSettings.objects.get_or_create(pk=1)[0],
         "auth/user": User.objects.create_user("someone-else"),
         "auth/group": Group.objects.first(),
         "django_celery_beat/periodictask": PeriodicTask.objects.create(name="t", task="t", interval=interval),
@@ -189,18 +190,18 @@ def objects(import_bytes, db) -> dict[str, object]:
 
 def concrete(route: str, objects: dict) -> str:
     """A path for `route`, with its parameters filled in from `objects`."""
-    member = objects["analytics/member"]
+    member = objects["people/member"]
     fixed = {
         "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{_content_type(member)}/{member.pk}/",
-        "admin/^(?P<app_label>auth|django_celery_beat|analytics)/$": "/admin/analytics/",
+        "admin/^(?P<app_label>auth|django_celery_beat|portal|audit|people|notes|ingest|retention)/$": "/admin/people/",
         "admin/(?P<url>.*)$": "/admin/no-such-page/",
         "admin/auth/user/<id>/password/": f"/admin/auth/user/{objects['auth/user'].pk}/password/",
     }
     if route in fixed:
         return fixed[route]
-    path = "/" + route.replace("<int:upload_id>", str(objects["analytics/upload"].pk))
-    path = path.replace("<int:export_id>", str(objects["analytics/export"].pk))
-    path = path.replace("<int:note_id>", str(objects["analytics/championnote"].pk))
+    path = "/" + route.replace("<int:upload_id>", str(objects["ingest/upload"].pk))
+    path = path.replace("<int:export_id>", str(objects["exports/export"].pk))
+    path = path.replace("<int:note_id>", str(objects["notes/championnote"].pk))
     for model, obj in objects.items():
         if path.startswith(f"/admin/{model}/"):
             path = path.replace("<path:object_id>", str(obj.pk))
@@ -278,12 +279,12 @@ AUDITED_ROUTES = {
     "data-health/",
     *(
         f"admin/{model}/{view}"
-        for model in ("analytics/upload", "analytics/member", "analytics/event", "analytics/accessrecord", "analytics/rosterentry")
+        for model in ("ingest/upload", "people/member", "ingest/event", "audit/accessrecord", "people/rosterentry")
         for view in ADMIN_VIEWS
         if view != "<path:object_id>/"  # the bare object URL only redirects to the change page
     ),
-    "admin/analytics/rosterentry/import/",
-    "admin/analytics/rosterentry/process_import/",
+    "admin/people/rosterentry/import/",
+    "admin/people/rosterentry/process_import/",
 }
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from analytics.models import AccessRecord
+from audit.models import AccessRecord
 from tests.conftest import PASSWORD
-from tests.test_security_csp import EXPECTED as EXPECTED_CSP  # the policy, directive by directive
+from tests.test_security_csp import (
+    EXPECTED as EXPECTED_CSP,  # the policy, directive by directive
+)
 
 AS_OF = "2025-09-05"
 PSEUDONYM = re.compile(r"^Member [0-9A-F]{4}-[0-9A-F]{4}$")
@@ -175,14 +177,14 @@ def test_an_individual_detail_viewer_sees_pseudonyms_reveals_names_and_hides_the
 
 
 def test_an_importer_uses_the_admin_login_and_upload_pages_under_the_policy(page, live_server, importer):
-    log_in(page, live_server, importer, path="/admin/login/?next=/admin/analytics/upload/")
-    page.wait_for_url(f"{live_server.url}/admin/analytics/upload/")
-    page.goto(f"{live_server.url}/admin/analytics/upload/add/")
+    log_in(page, live_server, importer, path="/admin/login/?next=/admin/ingest/upload/")
+    page.wait_for_url(f"{live_server.url}/admin/ingest/upload/")
+    page.goto(f"{live_server.url}/admin/ingest/upload/add/")
     page.wait_for_selector("input[type=file]")
     assert {url.removeprefix(live_server.url) for url in page.documents} == {
-        "/admin/login/?next=/admin/analytics/upload/",
-        "/admin/analytics/upload/",
-        "/admin/analytics/upload/add/",
+        "/admin/login/?next=/admin/ingest/upload/",
+        "/admin/ingest/upload/",
+        "/admin/ingest/upload/add/",
     }
     assert page.problems == []
 

@@ -58,7 +58,7 @@ def test_the_refusal_page_explains_and_points_importers_to_the_uploads(client, i
     html = response.content.decode()
     assert "You don’t have access to this page" in html
     assert "Usage viewers" in html
-    assert f'href="{reverse("admin:analytics_upload_changelist")}"' in html
+    assert f'href="{reverse("admin:ingest_upload_changelist")}"' in html
     assert "<h1>" in html and "Usage Portal" in html  # the portal's page, not a bare 403
 
 
@@ -69,7 +69,7 @@ def test_the_refusal_page_offers_no_uploads_link_to_people_who_cannot_upload(cli
     response = client.get(reverse("dashboard-overview"))
 
     assert response.status_code == 403
-    assert reverse("admin:analytics_upload_changelist") not in response.content.decode()
+    assert reverse("admin:ingest_upload_changelist") not in response.content.decode()
 
 
 def test_home_sends_usage_viewers_to_the_dashboard(client, viewer):
@@ -87,7 +87,7 @@ def test_home_sends_importers_to_the_uploads_admin(client, importer):
     response = client.get(reverse("home"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:analytics_upload_changelist")
+    assert response["Location"] == reverse("admin:ingest_upload_changelist")
 
 
 def test_home_sends_anonymous_visitors_to_the_login_page(client):
@@ -107,4 +107,4 @@ def test_a_non_staff_uploader_is_not_sent_to_the_admin_it_cannot_enter(client, d
     assert client.get(reverse("home"))["Location"] == reverse("dashboard-overview")
     page = client.get(reverse("dashboard-overview"))
     assert page.status_code == 403
-    assert reverse("admin:analytics_upload_changelist") not in page.content.decode()
+    assert reverse("admin:ingest_upload_changelist") not in page.content.decode()

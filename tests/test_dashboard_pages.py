@@ -9,11 +9,12 @@ import json
 import re
 
 import pytest
+from usage.selectors import activity
 from django.urls import reverse
 from django.utils.html import escape
 
-from analytics.selectors import usage
 from tests.conftest import export_csv
+from portal.selectors import reporting_today
 
 AS_OF = "2025-09-05"
 SAMPLE = "claude_enterprise_audit.csv"
@@ -112,7 +113,7 @@ def test_the_header_shows_the_as_of_day_and_the_reporting_timezone(viewer_client
 def test_without_an_as_of_day_the_dashboard_reports_today_in_the_reporting_timezone(viewer_client, sample):
     html = html_of(viewer_client, "dashboard-overview")
 
-    assert f'<time datetime="{usage.reporting_today().isoformat()}">' in html
+    assert f'<time datetime="{reporting_today().isoformat()}">' in html
 
 
 def test_every_figure_has_its_definition_on_hover(viewer_client, sample):
@@ -120,11 +121,11 @@ def test_every_figure_has_its_definition_on_hover(viewer_client, sample):
     conversations = html_of(viewer_client, "dashboard-conversations", as_of=AS_OF)
 
     for key in ("users", "conversations", "projects", "files", "daily_active_users"):
-        assert f'title="{escape(usage.DEFINITIONS[key])}"' in overview, key
+        assert f'title="{escape(activity.DEFINITIONS[key])}"' in overview, key
     for key in ("last_7_days", "last_30_days", "all_time", "daily_conversations", "last_seen"):
-        assert escape(usage.DEFINITIONS[key]) in conversations, key
+        assert escape(activity.DEFINITIONS[key]) in conversations, key
     # The table's "Last seen" heading carries its definition.
-    assert re.search(rf'<th scope="col" title="{re.escape(escape(usage.DEFINITIONS["last_seen"]))}"[^>]*>\s*<a[^>]*>Last seen</a>', conversations)
+    assert re.search(rf'<th scope="col" title="{re.escape(escape(activity.DEFINITIONS["last_seen"]))}"[^>]*>\s*<a[^>]*>Last seen</a>', conversations)
 
 
 # ---------- Conversations tab: table and leaderboard ----------
@@ -289,14 +290,14 @@ def test_an_invalid_as_of_day_shows_an_error_and_falls_back_to_today(viewer_clie
         html = html_of(viewer_client, name, as_of=bad)
 
         assert 'class="errornote as-of-errors"' in html
-        assert f'<time datetime="{usage.reporting_today().isoformat()}">' in html
+        assert f'<time datetime="{reporting_today().isoformat()}">' in html
         assert card(html, "users") == "6"  # every sample event is before today
 
 
 def test_a_chart_with_an_invalid_as_of_day_answers_for_today(viewer_client, sample):
     data = chart_json(viewer_client, "chart-daily-active-users", as_of="not-a-date")
 
-    assert data["as_of"] == usage.reporting_today().isoformat()
+    assert data["as_of"] == reporting_today().isoformat()
     assert data["labels"][-1] == data["as_of"]
 
 
@@ -315,7 +316,7 @@ def test_with_no_data_the_pages_show_zeros_and_point_to_the_uploads(client, supe
 
         assert [card(html, key) for key in ("users", "conversations", "projects", "files")] == ["0", "0", "0", "0"]
         assert "No usage data up to 2025-09-05 yet." in html
-        assert f'href="{reverse("admin:analytics_upload_changelist")}"' in html
+        assert f'href="{reverse("admin:ingest_upload_changelist")}"' in html
     data = chart_json(client, "chart-daily-active-users", as_of=AS_OF)
     assert data["labels"] == [] and data["datasets"][0]["data"] == []
 
@@ -324,7 +325,7 @@ def test_the_empty_state_does_not_offer_uploads_to_viewers_who_cannot_upload(vie
     html = html_of(viewer_client, "dashboard-overview", as_of=AS_OF)
 
     assert "No usage data up to 2025-09-05 yet." in html
-    assert reverse("admin:analytics_upload_changelist") not in html
+    assert reverse("admin:ingest_upload_changelist") not in html
 
 
 # ---------- Ready for a strict Content-Security-Policy ----------
@@ -341,7 +342,7 @@ def test_the_pages_have_no_inline_scripts_or_styles(viewer_client, sample, name)
     assert not re.search(r"<style\b", html, re.I)
     assert not re.search(r"\sstyle\s*=", html, re.I)
     assert not re.search(r"\son[a-z]+\s*=", html, re.I), "inline event handler"
-    assert "vendor/chart.umd.min.js" in html and "analytics/js/charts.js" in html
+    assert "vendor/chart.umd.min.js" in html and "usage/js/charts.js" in html
 
 
 def test_the_refusal_page_has_no_inline_scripts_or_styles(client, importer):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from analytics.roles import ROLLOUT_CHAMPIONS
+from portal.roles import ROLLOUT_CHAMPIONS
 from tests.conftest import _user, export_csv
 
 

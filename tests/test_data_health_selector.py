@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from analytics.models import Upload
-from analytics.selectors.data_health import AUDIT_LOG, Gap, data_health_get
+from ingest.models import Upload
 from tests.conftest import export_csv
+from usage.selectors.data_health import AUDIT_LOG, Gap, data_health_get
 
 REJECTED_ROW = b"not-a-date,{},conversation_created,,,,,,\n"
 

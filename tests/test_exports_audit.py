@@ -3,7 +3,9 @@ rows about people it holds, and the ids of the members it names."""
 
 from __future__ import annotations
 
-from analytics.models import AccessRecord, Member, Scope
+from audit.models import AccessRecord
+from people.models import Member
+from portal.models import Scope
 from tests.test_exports_support import download, export_made, export_with_names
 
 PEOPLE = {f"person{n}@example.com": f"Person Number{n}" for n in range(5)}

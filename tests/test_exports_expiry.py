@@ -8,7 +8,8 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.models import Export, RetentionSettings
+from exports.models import Export
+from portal.models import RetentionSettings
 from tests.conftest import export_csv
 from tests.test_exports_support import DAY, export_made
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.models import Member
-from tests.test_exports_support import downloaded_rows, export_made, export_with_names, section
+from people.models import Member
+from tests.test_exports_support import (
+    downloaded_rows,
+    export_made,
+    export_with_names,
+    section,
+)
 
 NAMES = {
     "eq@example.com": '=HYPERLINK("https://evil.example","Click")',

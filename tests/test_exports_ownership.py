@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
-from analytics.roles import USAGE_VIEWERS
+from portal.roles import USAGE_VIEWERS
 from tests.test_exports_support import download, export_made
 
 VIEWS = ["export-detail", "export-status", "export-download"]

@@ -37,7 +37,7 @@ def test_the_export_page_shows_progress_then_the_download_link(client, viewer):
 
     page = client.get(reverse("export-detail", args=[queued.pk])).content.decode()
     assert 'data-status="queued"' in page and "<progress" in page
-    assert 'src="/static/analytics/js/job_progress.js"' in page
+    assert 'src="/static/portal/js/job_progress.js"' in page
     assert "<script>" not in page and "style=" not in page
     assert reverse("export-download", args=[queued.pk]) not in page
     assert client.get(reverse("export-status", args=[queued.pk])).json()["status"] == "queued"

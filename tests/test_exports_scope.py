@@ -6,8 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.models import Member, Scope
-from tests.test_exports_support import downloaded_rows, export_made, export_with_names, section, titles
+from people.models import Member
+from portal.models import Scope
+from tests.test_exports_support import (
+    downloaded_rows,
+    export_made,
+    export_with_names,
+    section,
+    titles,
+)
 
 PEOPLE = {f"person{n}@example.com": f"Person Number{n}" for n in range(5)}
 AGGREGATE_SECTIONS = ["Totals", "Conversations by period", "Conversations per day", "Users by conversations created"]

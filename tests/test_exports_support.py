@@ -11,8 +11,8 @@ import openpyxl
 from django.test import TestCase
 from django.urls import reverse
 
-from analytics.models import Export
-from analytics.services.exports import export_build
+from exports.models import Export
+from exports.services import export_build
 from tests.conftest import export_csv
 
 # A recent day, so the import keeps its events (older ones fall outside raw-event retention).

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from analytics.models import Export
+from exports.models import Export
 from tests.conftest import export_csv
 from tests.test_exports_support import DAY, download
 

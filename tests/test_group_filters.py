@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from analytics.models import Cohort, Member
+from people.models import Cohort, Member
 from tests.test_rollout_weekly_report import AS_OF, rollout  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -92,8 +92,8 @@ def test_individual_detail_viewers_see_only_the_groups_members(client, detail_vi
 
 
 def test_an_export_of_a_filtered_page_covers_the_group(client, viewer, rollout):  # noqa: F811
-    from analytics.models import Export
-    from analytics.services.exports import export_build
+    from exports.models import Export
+    from exports.services import export_build
 
     client.force_login(viewer)
     response = client.post(reverse("export-create"), {"view": "overview", "format": "csv", "as_of": AS_OF, "group": "team:Alpha"})

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analytics.importers.audit_log import AuditRecord, RejectedRow, normalise_row
-from analytics.importers.info_cell import UnreadableCell, parse_info_cell
+from ingest.importers.audit_log import AuditRecord, RejectedRow, normalise_row
+from ingest.importers.info_cell import UnreadableCell, parse_info_cell
 
 UUID = "5b0e4a52-0d6c-4c1e-9a53-3f1a7d2c9e01"
 ENTITY = "0c5a8f7e-1b2d-4e3f-8a9b-7c6d5e4f3a21"

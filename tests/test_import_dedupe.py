@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics.models import DailyActivity, Event, Member
+from ingest.models import Event
+from people.models import Member
+from usage.models import DailyActivity
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 COLUMNS = [

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics.models import DailyActivity, Event, Member, Upload
+from ingest.models import Event, Upload
+from people.models import Member
+from usage.models import DailyActivity
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 COLUMNS = [

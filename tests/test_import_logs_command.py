@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from analytics.models import Event, Member, Upload
+from ingest.models import Event, Upload
+from people.models import Member
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 ZIP = SAMPLES / "claude_enterprise_audit_export.zip"
@@ -79,7 +80,7 @@ def test_a_directory_is_not_an_export(db, tmp_path):
 
 
 def test_without_sync_each_file_is_queued_for_the_worker_once_committed(db, monkeypatch, django_capture_on_commit_callbacks):
-    from analytics import tasks
+    from ingest import tasks
 
     queued: list[int] = []
     monkeypatch.setattr(tasks.upload_process_task, "delay", lambda upload_id: queued.append(upload_id))
@@ -97,7 +98,7 @@ def test_without_sync_each_file_is_queued_for_the_worker_once_committed(db, monk
 
 
 def test_sync_waits_while_another_import_runs_then_imports(db, monkeypatch):
-    from analytics.management.commands import import_logs
+    from ingest.management.commands import import_logs
 
     running = Upload.objects.create(original_name="other.csv", status=Upload.Status.PROCESSING, heartbeat_at=timezone.now())
     naps: list[float] = []

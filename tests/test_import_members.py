@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from analytics.models import DailyActivity, Event, Member
+from ingest.models import Event
+from people.models import Member
+from usage.models import DailyActivity
 
 COLUMNS = ["created_at", "actor_info", "event", "event_info", "entity_info", "device_id", "client_platform"]
 

@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from analytics.models import Event, Member, RetentionSettings
-from analytics.selectors.retention import retention_cutoff_get
+from ingest.models import Event
+from people.models import Member
+from portal.models import RetentionSettings
+from portal.selectors import retention_cutoff_get
 
 COLUMNS = ["created_at", "actor_info", "event", "event_info", "entity_info", "ip_address", "device_id", "user_agent", "client_platform"]
 

@@ -19,8 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from analytics.models import DailyActivity, DailyTotal, Event, Member, MemberTotal, Upload
-from analytics.services import uploads
+from ingest.models import Event, Upload
+from ingest.services import uploads
+from people.models import Member
+from usage.models import DailyActivity, DailyTotal, MemberTotal
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 COLUMNS = [

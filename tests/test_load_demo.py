@@ -13,11 +13,23 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from analytics.demo import CSV_NAME, COLUMNS, demo_daily_counts, demo_export_write
-from analytics.importers.audit_log import KNOWN_EVENTS, AuditRecord, RejectedRow, open_audit_log
-from analytics.management.commands.load_demo import DEMO_LOGINS
-from analytics.models import ChampionNote, Milestone, Event, Member, Upload
-from analytics.roles import INDIVIDUAL_VIEWERS, LOG_IMPORTERS, PRIVACY_AUDITORS, USAGE_VIEWERS
+from devtools.demo import COLUMNS, CSV_NAME, demo_daily_counts, demo_export_write
+from devtools.management.commands.load_demo import DEMO_LOGINS
+from ingest.importers.audit_log import (
+    KNOWN_EVENTS,
+    AuditRecord,
+    RejectedRow,
+    open_audit_log,
+)
+from ingest.models import Event, Upload
+from notes.models import ChampionNote, Milestone
+from people.models import Member
+from portal.roles import (
+    INDIVIDUAL_VIEWERS,
+    LOG_IMPORTERS,
+    PRIVACY_AUDITORS,
+    USAGE_VIEWERS,
+)
 
 SMALL = ["--members", "40", "--days", "30", "--events", "3000"]
 
@@ -62,14 +74,14 @@ def test_load_demo_imports_through_the_pipeline_and_creates_one_login_per_role()
     assert list(viewer.groups.values_list("name", flat=True)) == [USAGE_VIEWERS]
     assert list(coach.groups.values_list("name", flat=True)) == [INDIVIDUAL_VIEWERS]
     assert list(auditor.groups.values_list("name", flat=True)) == [PRIVACY_AUDITORS]
-    assert coach.has_perm("analytics.view_member_detail") and not viewer.has_perm("analytics.view_member_detail")
-    assert auditor.has_perm("analytics.view_accessrecord") and not auditor.has_perm("analytics.view_dashboard")
+    assert coach.has_perm("usage.view_member_detail") and not viewer.has_perm("usage.view_member_detail")
+    assert auditor.has_perm("audit.view_accessrecord") and not auditor.has_perm("usage.view_dashboard")
     assert not viewer.is_staff and not viewer.is_superuser
     assert list(importer.groups.values_list("name", flat=True)) == [LOG_IMPORTERS]
     assert importer.is_staff and not importer.is_superuser
     assert admin.is_superuser and admin.is_staff
-    assert viewer.has_perm("analytics.view_dashboard") and not viewer.has_perm("analytics.add_upload")
-    assert importer.has_perm("analytics.add_upload") and not importer.has_perm("analytics.view_dashboard")
+    assert viewer.has_perm("usage.view_dashboard") and not viewer.has_perm("ingest.add_upload")
+    assert importer.has_perm("ingest.add_upload") and not importer.has_perm("usage.view_dashboard")
     for username, password, *_ in DEMO_LOGINS:
         assert authenticate(username=username, password=password) is not None
         assert username in out and password in out

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.models import Milestone
-from analytics.roles import ROLLOUT_CHAMPIONS
+from notes.models import Milestone
+from portal.roles import ROLLOUT_CHAMPIONS
 from tests.conftest import _user
 from tests.test_browser_dashboard import chart_ready, log_in, page  # noqa: F401 (page is a fixture)
 

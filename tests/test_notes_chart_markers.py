@@ -8,9 +8,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from analytics.models import Milestone, Team
-from analytics.roles import ROLLOUT_CHAMPIONS
-from analytics.services.notes import note_create
+from notes.models import Milestone
+from notes.services import note_create
+from people.models import Team
+from portal.roles import ROLLOUT_CHAMPIONS
 from tests.conftest import _user
 
 AS_OF = "2025-09-05"  # the sample's events are on 2025-09-01..03: labels 09-01..09-05

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from analytics.models import ChampionNoteRevision, Milestone
-from analytics.services.notes import note_create, note_delete
+from notes.models import ChampionNoteRevision, Milestone
+from notes.services import note_create, note_delete
 
 
 def test_a_superuser_adds_a_milestone(client, superuser):
     client.force_login(superuser)
 
-    response = client.post(reverse("admin:analytics_milestone_add"), {"label": "Wave 2", "date": "2025-10-06"})
+    response = client.post(reverse("admin:notes_milestone_add"), {"label": "Wave 2", "date": "2025-10-06"})
 
     assert response.status_code == 302
     assert Milestone.objects.get().label == "Wave 2"
@@ -23,7 +23,7 @@ def test_a_second_baseline_is_a_form_error_not_an_integrity_error(client, superu
     client.force_login(superuser)
 
     response = client.post(
-        reverse("admin:analytics_milestone_add"), {"label": "Another", "date": "2025-10-06", "is_baseline": "on"}
+        reverse("admin:notes_milestone_add"), {"label": "Another", "date": "2025-10-06", "is_baseline": "on"}
     )
 
     assert response.status_code == 200
@@ -39,7 +39,7 @@ def test_the_baseline_itself_can_be_changed(client, superuser):
     client.force_login(superuser)
 
     response = client.post(
-        reverse("admin:analytics_milestone_change", args=[baseline.pk]),
+        reverse("admin:notes_milestone_change", args=[baseline.pk]),
         {"label": "Baseline week", "date": "2025-09-02", "is_baseline": "on"},
     )
 
@@ -52,7 +52,7 @@ def test_deleted_notes_stay_readable_in_the_revisions_admin(client, superuser):
     note_delete(note=note, user=superuser)
     client.force_login(superuser)
 
-    response = client.get(reverse("admin:analytics_championnoterevision_changelist"))
+    response = client.get(reverse("admin:notes_championnoterevision_changelist"))
 
     assert response.status_code == 200
     assert "SSO outage" in response.content.decode()

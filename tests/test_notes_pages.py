@@ -9,9 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from analytics.models import ChampionNote, ChampionNoteRevision, Team
-from analytics.roles import ROLLOUT_CHAMPIONS
-from analytics.services.notes import note_create, note_update
+from notes.models import ChampionNote, ChampionNoteRevision
+from notes.services import note_create, note_update
+from people.models import Team
+from portal.roles import ROLLOUT_CHAMPIONS
 from tests.conftest import _user
 
 

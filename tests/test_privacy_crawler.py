@@ -13,7 +13,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.utils.html import escape
 
-from analytics.models import AccessRecord, Member, Scope
+from audit.models import AccessRecord
+from people.models import Member
+from portal.models import Scope
 
 pytestmark = pytest.mark.django_db
 

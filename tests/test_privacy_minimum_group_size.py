@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.urls import reverse
 
-from analytics.selectors import privacy
+from portal import privacy
 from tests.conftest import export_csv
 
 AS_OF = "2025-09-05"

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from analytics.models import AccessRecord, Member, Scope
-from analytics.selectors import privacy
+from audit.models import AccessRecord
+from people.models import Member
+from portal import privacy
+from portal.models import Scope
 
 AS_OF = "2025-09-05"
 PSEUDONYM = re.compile(r"Member [0-9A-F]{4}-[0-9A-F]{4}")

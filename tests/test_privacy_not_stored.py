@@ -15,7 +15,9 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 
-from analytics.models import DailyActivity, Event, Member, Upload
+from ingest.models import Event, Upload
+from people.models import Member
+from usage.models import DailyActivity
 
 SAMPLES = Path(__file__).parent / "fixtures" / "samples"
 COLUMNS = [

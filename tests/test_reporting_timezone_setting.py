@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from analytics.models import DailyActivity, PortalSettings
-from analytics.selectors.usage import reporting_timezone
-from analytics.services.portal_settings import reporting_timezone_rebuild
+from portal.models import PortalSettings
+from portal.selectors import reporting_timezone_get
+from usage.models import DailyActivity
+from usage.services.reporting_timezone import reporting_timezone_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +28,13 @@ LATE_EVENT = (
 
 
 def settings_url() -> str:
-    return reverse("admin:analytics_portalsettings_changelist")
+    return reverse("admin:portal_portalsettings_changelist")
 
 
 def test_it_starts_as_the_environment_setting(settings):
     settings.REPORTING_TIMEZONE = "America/New_York"
 
-    assert reporting_timezone() == "America/New_York"
+    assert reporting_timezone_get() == "America/New_York"
 
 
 def test_changing_it_in_the_admin_queues_a_rebuild_that_moves_every_figure(
@@ -49,7 +50,7 @@ def test_changing_it_in_the_admin_queues_a_rebuild_that_moves_every_figure(
         response = client.post(change_url, {"reporting_timezone": "Europe/Berlin"})
 
     assert response.status_code == 302
-    assert reporting_timezone() == "Europe/Berlin"
+    assert reporting_timezone_get() == "Europe/Berlin"
     assert PortalSettings.objects.get().rebuild_status == "queued"
     assert len(queued) == 1  # the Celery task, sent once the change is committed
 

@@ -8,8 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from analytics.models import DailyActivity, Event, PurgeReceipt, RetentionSettings
-from analytics.services.retention import retention_purge
+from ingest.models import Event
+from portal.models import RetentionSettings
+from retention.models import PurgeReceipt
+from retention.services import retention_purge
+from usage.models import DailyActivity
 
 NOW = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
 

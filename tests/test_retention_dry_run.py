@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
-from analytics.models import AccessRecord, DailyActivity, DailyTotal, Event, Export, PurgeReceipt, RetentionSettings, Upload
-from analytics.services.retention import retention_purge
+from audit.models import AccessRecord
+from exports.models import Export
+from ingest.models import Event, Upload
+from portal.models import RetentionSettings
+from retention.models import PurgeReceipt
+from retention.services import retention_purge
+from usage.models import DailyActivity, DailyTotal
 
 NOW = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
 LONG_AGO = NOW - timedelta(days=100)

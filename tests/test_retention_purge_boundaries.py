@@ -14,19 +14,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.base import ContentFile
 
-from analytics.models import (
-    AccessRecord,
-    DailyActivity,
-    DailyTotal,
-    Event,
-    Export,
-    Member,
-    MemberTotal,
-    PurgeReceipt,
-    RetentionSettings,
-    Upload,
-)
-from analytics.services.retention import retention_purge
+from audit.models import AccessRecord
+from exports.models import Export
+from ingest.models import Event, Upload
+from people.models import Member
+from portal.models import RetentionSettings
+from retention.models import PurgeReceipt
+from retention.services import retention_purge
+from usage.models import DailyActivity, DailyTotal, MemberTotal
 
 NOW = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
 OLDEST_DAY_KEPT = date(2026, 3, 11)

@@ -8,11 +8,13 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.management import CommandError, call_command
 
-from analytics.models import Event, PurgeReceipt, RetentionSettings, Upload
+from ingest.models import Event, Upload
+from portal.models import RetentionSettings
+from retention.models import PurgeReceipt
 
 LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
 

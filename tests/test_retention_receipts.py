@@ -11,8 +11,12 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
-from analytics.models import AccessRecord, Event, Export, PurgeReceipt, RetentionSettings, Upload
-from analytics.services.retention import retention_purge
+from audit.models import AccessRecord
+from exports.models import Export
+from ingest.models import Event, Upload
+from portal.models import RetentionSettings
+from retention.models import PurgeReceipt
+from retention.services import retention_purge
 
 NOW = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)  # 17:00 in Berlin
 LONG_AGO = NOW - timedelta(days=100)

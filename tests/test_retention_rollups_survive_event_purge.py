@@ -7,9 +7,16 @@ from datetime import date
 
 import pytest
 
-from analytics.models import DailyActivity, Event, PurgeReceipt, RetentionSettings
-from analytics.selectors.usage import conversation_windows_get, daily_conversations_list, usage_totals_get
-from analytics.services.retention import retention_purge
+from ingest.models import Event
+from portal.models import RetentionSettings
+from retention.models import PurgeReceipt
+from retention.services import retention_purge
+from usage.models import DailyActivity
+from usage.selectors.activity import (
+    conversation_windows_get,
+    daily_conversations_list,
+    usage_totals_get,
+)
 
 from .conftest import export_csv
 

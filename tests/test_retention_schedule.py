@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django_celery_beat.models import PeriodicTask
 
-from analytics.models import PurgeReceipt
+from retention.models import PurgeReceipt
 
 TASK = "analytics.tasks.retention_purge_task"
 
@@ -34,7 +34,7 @@ def test_the_task_is_registered_in_the_celery_app():
 
 @pytest.mark.worker
 def test_the_worker_runs_the_task_and_a_scheduled_receipt_is_written(celery_worker_thread):
-    from analytics.tasks import retention_purge_task
+    from retention.tasks import retention_purge_task
 
     retention_purge_task.delay()
 

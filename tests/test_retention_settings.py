@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from analytics.models import PurgeReceipt, RetentionSettings, RetentionSettingsChange
-from analytics.selectors.retention import retention_settings_get
+from portal.models import RetentionSettings, RetentionSettingsChange
+from portal.selectors import retention_settings_get
+from retention.models import PurgeReceipt
 
 pytestmark = [pytest.mark.django_db, pytest.mark.retention_defaults]
 
@@ -20,7 +21,7 @@ DEFAULTS = {"raw_events_days": 400, "rollups_days": 800, "uploads_days": 30, "ex
 
 
 def settings_url() -> str:
-    return reverse("admin:analytics_retentionsettings_change", args=[retention_settings_get().pk])
+    return reverse("admin:portal_retentionsettings_change", args=[retention_settings_get().pk])
 
 
 def form(**changes) -> dict:
@@ -69,7 +70,7 @@ def test_a_period_below_one_day_is_refused(client, auditor, days):
 def test_the_settings_page_says_what_each_period_covers(client, auditor):
     client.force_login(auditor)
 
-    html = client.get(reverse("admin:analytics_retentionsettings_changelist"), follow=True).content.decode()
+    html = client.get(reverse("admin:portal_retentionsettings_changelist"), follow=True).content.decode()
 
     for field in RetentionSettings.PERIOD_FIELDS:
         assert str(RetentionSettings._meta.get_field(field).help_text) in html
@@ -95,7 +96,7 @@ def test_the_admin_warns_when_the_scheduled_purge_has_not_succeeded_for_48_hours
     PurgeReceipt.objects.create(
         trigger=PurgeReceipt.Trigger.SCHEDULE, status=PurgeReceipt.Status.SUCCEEDED, finished_at=timezone.now() - timedelta(hours=49)
     )
-    assert warning in client.get(reverse("admin:analytics_purgereceipt_changelist")).content.decode()
+    assert warning in client.get(reverse("admin:retention_purgereceipt_changelist")).content.decode()
 
     PurgeReceipt.objects.create(
         trigger=PurgeReceipt.Trigger.SCHEDULE, status=PurgeReceipt.Status.SUCCEEDED, finished_at=timezone.now() - timedelta(hours=47)

@@ -11,9 +11,10 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from analytics.models import ChampionNote, Member, Milestone
-from analytics.selectors import rollout as rollout_selectors
+from notes.models import ChampionNote, Milestone
+from people.models import Member
 from tests.test_rollout_weekly_report import AS_OF, rollout  # noqa: F401  (the fixture)
+from usage.selectors import rollout as rollout_selectors
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from datetime import date
 import pytest
 from django.core.management import CommandError, call_command
 
-from analytics.models import Member, Milestone, Team
+from notes.models import Milestone
+from people.models import Member, Team
 
 pytestmark = pytest.mark.django_db
 

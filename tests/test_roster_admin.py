@@ -7,12 +7,14 @@ from datetime import date, datetime, timezone
 import pytest
 from django.urls import reverse
 
-from analytics.models import Cohort, Event, Member, Scope, Team
+from ingest.models import Event
+from people.models import Cohort, Member, Team
+from portal.models import Scope
 from tests.test_roster_import import FIXTURES, import_roster, preview
 
-CHANGELIST = "admin:analytics_rosterentry_changelist"
-IMPORT = "admin:analytics_rosterentry_import"
-PROCESS_IMPORT = "admin:analytics_rosterentry_process_import"
+CHANGELIST = "admin:people_rosterentry_changelist"
+IMPORT = "admin:people_rosterentry_import"
+PROCESS_IMPORT = "admin:people_rosterentry_process_import"
 SEEN = datetime(2025, 9, 2, 8, tzinfo=timezone.utc)
 
 
@@ -78,10 +80,10 @@ def test_importer_cannot_delete_or_add_but_can_edit_roster_fields(client, import
     client.force_login(importer)
     ada = people["ada"]
 
-    assert client.get(reverse("admin:analytics_rosterentry_delete", args=[ada.pk])).status_code == 403
-    assert client.get(reverse("admin:analytics_rosterentry_add")).status_code == 403
+    assert client.get(reverse("admin:people_rosterentry_delete", args=[ada.pk])).status_code == 403
+    assert client.get(reverse("admin:people_rosterentry_add")).status_code == 403
     assert "delete_selected" not in client.get(reverse(CHANGELIST)).content.decode()
-    change = reverse("admin:analytics_rosterentry_change", args=[ada.pk])
+    change = reverse("admin:people_rosterentry_change", args=[ada.pk])
     form = {"on_roster": "on", "team": ada.team_id, "cohorts": [], "seat_start": "2025-09-01", "seat_end": "2025-08-31"}
 
     refused = client.post(change, form)
@@ -128,7 +130,7 @@ def test_the_pages_say_what_they_show_for_the_access_log(client, importer, peopl
     listing = client.get(reverse(CHANGELIST)).wsgi_request.access_note
     assert (listing.scope, listing.person_rows) == (Scope.NAMED, 3)
     assert listing.members == {people["ada"].pk, people["seen"].pk, people["events"].pk}
-    change = client.get(reverse("admin:analytics_rosterentry_change", args=[people["ada"].pk])).wsgi_request.access_note
+    change = client.get(reverse("admin:people_rosterentry_change", args=[people["ada"].pk])).wsgi_request.access_note
     assert (change.scope, change.members) == (Scope.NAMED, {people["ada"].pk})
     previewed = preview(client, (FIXTURES / "roster.csv").read_bytes()).wsgi_request.access_note
     assert (previewed.scope, previewed.person_rows, previewed.members) == (Scope.NAMED, 3, {people["ada"].pk})

@@ -13,8 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from analytics.models import Cohort, Department, Member, RosterEntry, Team
-from analytics.selectors.privacy import member_pseudonym
+from people.models import Cohort, Department, Member, RosterEntry, Team
+from portal.privacy import member_pseudonym
 from tests.conftest import export_csv
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -25,7 +25,7 @@ HEADER = "email,name,team,department,cohorts,seat_start,seat_end\n"
 def preview(client, content: bytes, *, name: str = "roster.csv", file_format: str = CSV):
     """The first step: upload, dry run, preview (or errors)."""
     return client.post(
-        reverse("admin:analytics_rosterentry_import"),
+        reverse("admin:people_rosterentry_import"),
         {"resource": "0", "format": file_format, "import_file": SimpleUploadedFile(name, content)},
     )
 
@@ -35,7 +35,7 @@ def confirm(client, previewed):
     form = previewed.context["confirm_form"]
     assert form is not None, "the preview offers no confirm button"
     data = {name: form.initial[name] for name in ("import_file_name", "original_file_name", "format", "resource")}
-    return client.post(reverse("admin:analytics_rosterentry_process_import"), data, follow=True)
+    return client.post(reverse("admin:people_rosterentry_process_import"), data, follow=True)
 
 
 def import_roster(client, content: bytes, **kwargs):

@@ -6,8 +6,13 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from analytics.models import Event, Member, Team
-from analytics.selectors.roster import roster_counts_get, seats_in_period_count, seats_on_day_count
+from ingest.models import Event
+from people.models import Member, Team
+from people.selectors import (
+    roster_counts_get,
+    seats_in_period_count,
+    seats_on_day_count,
+)
 
 
 def member(email: str, *, start: date | None, end: date | None = None, on_roster: bool = True, team: Team | None = None, **extra) -> Member:

@@ -53,7 +53,7 @@ def test_dashboard_pages_charts_and_the_refusal_page(client, viewer, importer):
 
 def test_admin_upload_pages(client, importer):
     client.force_login(importer)
-    for name in ["admin:analytics_upload_changelist", "admin:analytics_upload_add"]:
+    for name in ["admin:ingest_upload_changelist", "admin:ingest_upload_add"]:
         response = client.get(reverse(name))
         assert response.status_code == 200, name
         assert_headers(response)

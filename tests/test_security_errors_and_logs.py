@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.views import defaults
 
-from analytics.security import EMAIL_REDACTED, RedactEmailsFilter, redact_emails
-from analytics.selectors import usage
+from portal.security import EMAIL_REDACTED, RedactEmailsFilter, redact_emails
+from usage.selectors import activity
 
 MEMBER_EMAIL = "dana.oneil@example.com"
 MEMBER_NAME = "Dana O'Neil"
@@ -109,7 +109,7 @@ def boom(**kwargs):
 
 
 def test_a_server_error_shows_the_500_page_without_member_data_and_logs_none(viewer, monkeypatch, console_output):
-    monkeypatch.setattr(usage, "usage_totals_get", boom)
+    monkeypatch.setattr(activity, "usage_totals_get", boom)
     client = Client(raise_request_exception=False)
     client.force_login(viewer)
     response = client.get(f"/dashboard/?as_of=2025-09-05&member={MEMBER_EMAIL}")

@@ -14,7 +14,7 @@ from django.contrib.auth import authenticate
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.models import AccessRecord
+from audit.models import AccessRecord
 from tests.conftest import PASSWORD
 
 
@@ -172,7 +172,7 @@ def test_request_less_authenticate_still_checks_the_password(viewer):
 
 @pytest.mark.parametrize("forwarded, expected", [("", "10.0.0.2"), ("198.51.100.9", "198.51.100.9"), ("1.2.3.4, 198.51.100.9", "198.51.100.9")])
 def test_behind_a_tls_proxy_the_lock_uses_the_address_the_proxy_saw(rf, settings, forwarded, expected):
-    from analytics.security import client_ip
+    from portal.security import client_ip
 
     request = rf.post(LOGIN, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
     settings.BEHIND_TLS_PROXY = False

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from analytics.security import LAST_SEEN, LOGIN_AT
+from portal.security import LAST_SEEN, LOGIN_AT
 from tests.conftest import PASSWORD
 
 DASHBOARD = "/dashboard/?as_of=2025-09-05"
@@ -105,7 +105,7 @@ def test_a_post_after_expiry_is_not_carried_out(client, detail_viewer):
     shift(client, last_seen=timedelta(hours=1))
     response = client.post("/dashboard/names/reveal/", {"justification": "Coaching session agreed with the member"})
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    from analytics.models import AccessRecord
+    from audit.models import AccessRecord
 
     assert not AccessRecord.objects.filter(action=AccessRecord.Action.REVEAL).exists()
 

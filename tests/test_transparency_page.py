@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from analytics.models import NEVER_STORED, PurgeReceipt
-from analytics.services.retention_settings import retention_settings_update
+from ingest.models import NEVER_STORED
+from portal.services import retention_settings_update
+from retention.models import PurgeReceipt
 
 pytestmark = pytest.mark.django_db
 

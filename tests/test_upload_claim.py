@@ -14,9 +14,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
 
-from analytics.models import DailyActivity, Event, Member, Upload
-from analytics.services import uploads
-from analytics.services.uploads import UploadBusy, upload_create, upload_process
+from ingest.models import Event, Upload
+from ingest.services import uploads
+from ingest.services.uploads import UploadBusy, upload_create, upload_process
+from people.models import Member
+from usage.models import DailyActivity
 
 SAMPLE = Path(__file__).parent / "fixtures" / "samples" / "claude_enterprise_audit.csv"
 

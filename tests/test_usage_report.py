@@ -26,8 +26,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from analytics.models import DailyActivity
-from analytics.services.rollups import rollup_ensure
+from usage.models import DailyActivity
+from usage.services.rollups import rollup_ensure
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report_fixture.csv"
 

@@ -71,7 +71,17 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "django_celery_beat",
-    "analytics",
+    # The apps, lowest first: each imports only from the ones above it in this list (docs/architecture.md).
+    "analytics",  # migration history only
+    "portal",
+    "audit",
+    "people",
+    "notes",
+    "ingest",
+    "usage",
+    "exports",
+    "retention",
+    "devtools",
     "axes",
     "csp",
 ]
@@ -83,11 +93,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "analytics.security.SessionExpiryMiddleware",
+    "portal.security.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "analytics.middleware.AccessLogMiddleware",
-    "analytics.middleware.ReportingTimezoneMiddleware",
+    "audit.middleware.AccessLogMiddleware",
+    "portal.middleware.ReportingTimezoneMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -97,14 +107,14 @@ WSGI_APPLICATION = "usage_portal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "analytics.context_processors.portal",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -176,8 +186,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "analytics.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "analytics.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 # No admin pages for axes' own records: the access log is the record of failed logins and
 # lockouts; an operator ends a lockout early with `manage.py axes_reset_username <username>`.
 AXES_ENABLE_ADMIN = False
@@ -186,7 +196,7 @@ AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
 
 # Sessions end after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after login
-# (analytics.security.SessionExpiryMiddleware); the cookie does not outlive the longer limit.
+# (portal.security.SessionExpiryMiddleware); the cookie does not outlive the longer limit.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 10)
 if SESSION_IDLE_MINUTES < 1 or SESSION_MAX_HOURS < 1:
@@ -280,12 +290,12 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 
 # Logs never carry member emails: the console handler redacts anything that looks like one
-# (analytics.security.RedactEmailsFilter). Django's own loggers get no handlers of their own
+# (portal.security.RedactEmailsFilter). Django's own loggers get no handlers of their own
 # here, so their records also pass through it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_emails": {"()": "analytics.security.RedactEmailsFilter"}},
+    "filters": {"redact_emails": {"()": "portal.security.RedactEmailsFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_emails"]},

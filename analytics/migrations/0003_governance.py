@@ -46,7 +46,7 @@ def remove_trigger(apps, schema_editor):
 
 
 def add_pseudonyms(apps, schema_editor):
-    from analytics.selectors.privacy import member_pseudonym
+    from portal.privacy import member_pseudonym
 
     Member = apps.get_model("analytics", "Member")
     for member in Member.objects.filter(pseudonym="").only("pk", "email").iterator():

@@ -1,1 +1,0 @@
-"""Read paths: every figure a dashboard or report shows is computed here, from the rollups."""

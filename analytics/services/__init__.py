@@ -1,1 +1,0 @@
-"""Write paths: processing uploads, refreshing rollups, loading the demo."""

@@ -1,0 +1,46 @@
+"""Signal receivers, connected in AuditConfig.ready(): every failed login (Django's
+user_login_failed) and every lockout (django-axes' user_locked_out) goes into the access log,
+with the username as typed; nothing about them goes into the application log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from audit.models import AccessRecord
+from audit.services import access_record_create
+
+
+def record_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    if request is None:  # authenticate() called outside a request (a script or a test): nothing to record
+        return
+    typed = credentials.get(get_user_model().USERNAME_FIELD) or ""
+    access_record_create(
+        request=request,
+        outcome=AccessRecord.Outcome.DENIED,
+        action=AccessRecord.Action.LOGIN_FAILED,
+        username=str(typed),
+    )
+
+
+def record_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    if request is None:
+        return
+    access_record_create(
+        request=request,
+        outcome=AccessRecord.Outcome.DENIED,
+        action=AccessRecord.Action.LOCKED_OUT,
+        status_code=settings.AXES_HTTP_RESPONSE_CODE,
+        username=str(username or ""),
+    )
+
+
+def connect() -> None:
+    from axes.signals import user_locked_out
+    from django.contrib.auth.signals import user_login_failed
+
+    # The attempt that triggers a lockout leaves both records, in the order the receivers run
+    # (django-axes' own user_login_failed receiver sends user_locked_out).
+    user_login_failed.connect(record_login_failed, dispatch_uid="audit.record_login_failed")
+    user_locked_out.connect(record_locked_out, dispatch_uid="audit.record_locked_out")

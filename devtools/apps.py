@@ -1,0 +1,8 @@
+"""Demo data and the benchmark."""
+
+from django.apps import AppConfig
+
+
+class DevtoolsConfig(AppConfig):
+    name = "devtools"
+    verbose_name = "Development tools"

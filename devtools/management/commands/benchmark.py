@@ -1,0 +1,425 @@
+"""`manage.py benchmark`: how fast an export imports and how fast the dashboard answers.
+
+On the configured database (expected fresh: scripts/bench makes a throwaway one per run):
+migrate; generate a demo export (cached under --export-dir, so SQLite and PostgreSQL import
+the same bytes); import it in a separate process (`manage.py import_logs --sync FILE`),
+timing it and reading that child's peak RSS from wait4(); then, unless --import-only, time
+the dashboard pages server-side with django.test.Client as a superuser (median of --runs
+after one untimed warm-up) and the selectors behind them. Results are printed and, with
+--json, written for `benchmark --summary` to tabulate.
+
+    manage.py benchmark --rows 1000000 --members 5000 --days 180 --json var/bench/sqlite-1m.json
+    manage.py benchmark --summary var/bench/*.json
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from devtools.demo import demo_export_write
+from portal import privacy
+from portal.models import Scope
+from portal.selectors import reporting_timezone_get
+from usage.selectors import activity
+
+TARGET_PAGE_MS = 300
+TARGET_PEAK_MB = 300
+TARGET_ROWS_PER_S = {"postgresql": 50_000, "sqlite": 30_000}
+
+
+class Command(BaseCommand):
+    help = "Benchmark importing a generated export (child process: time, peak RSS) and the dashboard pages."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rows", type=int, default=1_000_000)
+        parser.add_argument("--members", type=int, default=5_000)
+        parser.add_argument("--days", type=int, default=180)
+        parser.add_argument("--end", help="Last day of the export, YYYY-MM-DD (default: yesterday, UTC).")
+        parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument("--export-dir", type=Path, default=None, help="Where generated exports are cached.")
+        parser.add_argument("--runs", type=int, default=5, help="Timed runs per page (median reported).")
+        parser.add_argument("--import-only", action="store_true", help="Skip the page timings.")
+        parser.add_argument("--label", default="", help="A name for this run in the summary.")
+        parser.add_argument("--json", type=Path, help="Write the results here as JSON.")
+        parser.add_argument("--summary", nargs="+", type=Path, help="Only tabulate earlier --json results.")
+
+    def handle(self, *args, **options):
+        if options["summary"]:
+            self._summary([json.loads(p.read_text()) for p in options["summary"] if p.exists()])
+            return
+        if settings.DEBUG:
+            self.stderr.write("Warning: DEBUG is on; Django then records every query, which slows the pages.")
+        result = {
+            "label": options["label"] or f"{connection.vendor}-{options['rows']}",
+            "vendor": connection.vendor,
+            "machine": machine_info(),
+            "code": code_info(),
+            "load_before": os.getloadavg(),
+        }
+        call_command("migrate", verbosity=0)
+        result["database"] = database_info()
+        from ingest.models import Event
+
+        if Event.objects.exists():
+            raise CommandError("The database already holds events; the benchmark needs a fresh one (see scripts/bench).")
+        end = date.fromisoformat(options["end"]) if options["end"] else date.today() - timedelta(days=1)
+        export, result["generate"] = self._export(options, end)
+        result["import"] = self._import(export, options["rows"])
+        if not options["import_only"]:
+            result["pages"], result["selectors"] = self._pages(end, options["runs"])
+        result["load_after"] = os.getloadavg()
+        if options["json"]:
+            options["json"].parent.mkdir(parents=True, exist_ok=True)
+            options["json"].write_text(json.dumps(result, indent=2, default=str))
+        self._summary([result])
+
+    # -- export ------------------------------------------------------------------------------
+
+    def _export(self, options, end: date) -> tuple[Path, dict]:
+        folder = options["export_dir"] or Path(settings.BASE_DIR) / "var" / "bench" / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        rows, members, days, seed = options["rows"], options["members"], options["days"], options["seed"]
+        path = folder / f"audit-{rows}r-{members}m-{days}d-{end}-s{seed}.zip"
+        info = {"path": str(path), "rows": rows, "members": members, "days": days, "end": end.isoformat()}
+        if path.exists():
+            self.stdout.write(f"Export: reusing {path} ({path.stat().st_size / 1e6:.0f} MB)")
+            info.update(cached=True, bytes=path.stat().st_size)
+            return path, info
+        self.stdout.write(f"Export: generating {rows:,} rows, {members:,} members, {days} days to {end}…")
+        partial = path.with_suffix(".partial")
+        started, cpu = time.perf_counter(), time.process_time()
+        written = demo_export_write(path=partial, members=members, days=days, events=rows, end=end, seed=seed)
+        elapsed = time.perf_counter() - started
+        partial.rename(path)
+        info.update(cached=False, seconds=elapsed, cpu_seconds=time.process_time() - cpu, bytes=path.stat().st_size)
+        self.stdout.write(
+            f"  {written:,} rows in {elapsed:.1f} s ({written / elapsed:,.0f} rows/s, "
+            f"{info['cpu_seconds']:.1f} s CPU), {info['bytes'] / 1e6:.0f} MB ZIP"
+        )
+        return path, info
+
+    # -- import (child process) ----------------------------------------------------------------
+
+    def _import(self, export: Path, rows: int) -> dict:
+        from ingest.models import Event, Upload
+        from people.models import Member
+
+        command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "import_logs", "--sync", str(export)]
+        self.stdout.write(f"Import: {' '.join(command[1:])} (separate process)")
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+            cpu_before, pg_before = cpu_ticks(), postgres_cpu_seconds()
+            started = time.perf_counter()
+            child = subprocess.Popen(command, stdout=out, stderr=err, text=True)
+            # wait4 gives this child's own resource usage (RUSAGE_CHILDREN would mix in any other child).
+            _, status, usage = os.wait4(child.pid, 0)
+            elapsed = time.perf_counter() - started
+            cpu_after, pg_after = cpu_ticks(), postgres_cpu_seconds()
+            child.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            output, errors = out.read().strip(), err.read().strip()
+        if child.returncode != 0:
+            raise CommandError(f"import_logs failed ({child.returncode}): {errors[-2000:]}")
+        upload = Upload.objects.order_by("-pk").first()
+        info = {
+            "seconds": elapsed,
+            "rows_per_second": rows / elapsed,
+            "peak_rss_mb": activity.ru_maxrss / 1024,  # KiB on Linux
+            "cpu_user_seconds": activity.ru_utime,
+            "cpu_system_seconds": activity.ru_stime,
+            "output": output,
+            "rows_read": upload.rows_read,
+            "rows_imported": upload.rows_imported,
+            "rows_rejected": upload.rows_rejected,
+            "events_stored": Event.objects.count(),
+            "members": Member.objects.count(),
+            "processing_seconds": (upload.finished_at - upload.started_at).total_seconds(),
+            "rows_per_cpu_second": rows / max(activity.ru_utime + activity.ru_stime, 1e-9),
+            "machine_cpu": cpu_share(cpu_before, cpu_after),
+        }
+        if connection.vendor == "postgresql" and pg_before is not None and pg_after is not None:
+            info["postgres_server_cpu_seconds"] = pg_after - pg_before
+        share = info["machine_cpu"]
+        self.stdout.write(
+            f"  {output}\n  {elapsed:.1f} s wall ({info['processing_seconds']:.1f} s processing, "
+            f"{activity.ru_utime + activity.ru_stime:.1f} s CPU in the importer"
+            + (f", {info['postgres_server_cpu_seconds']:.1f} s in PostgreSQL" if "postgres_server_cpu_seconds" in info else "")
+            + f"): {info['rows_per_second']:,.0f} rows/s, peak RSS {info['peak_rss_mb']:.0f} MB\n"
+            f"  machine during the import: {share['busy']:.0%} busy, {share['steal']:.0%} stolen by the hypervisor, "
+            f"{share['idle']:.0%} idle"
+        )
+        if info["rows_rejected"] or info["rows_imported"] != rows:
+            self.stderr.write(f"  Warning: expected {rows:,} imported and none rejected.")
+        return info
+
+    # -- pages and selectors -----------------------------------------------------------------------
+
+    def _pages(self, end: date, runs: int) -> tuple[list[dict], list[dict]]:
+        from usage.selectors import activity
+        from django.contrib.auth.models import User
+        from django.test import Client
+
+        user = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
+            "bench-admin", "bench@example.com", None
+        )
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        as_of = end.isoformat()
+        urls = [
+            ("overview", f"/dashboard/?as_of={as_of}"),
+            ("chart: daily active users", f"/dashboard/charts/daily-active-users.json?as_of={as_of}"),
+            ("conversations by member", f"/dashboard/conversations/?as_of={as_of}&sort=-conversations_all_time"),
+            ("chart: daily conversations", f"/dashboard/charts/daily-conversations.json?as_of={as_of}"),
+            ("chart: users by conversations", f"/dashboard/charts/conversation-distribution.json?as_of={as_of}"),
+        ]
+        self.stdout.write(f"Pages (server-side, django.test.Client, median of {runs} after a warm-up):")
+        pages = []
+        for name, url in urls:
+            page = {"name": name, "url": url, **_timed(lambda url=url: client.get(url, secure=True), runs)}
+            response = page.pop("result")
+            page["status"] = response.status_code
+            page["bytes"] = len(response.content)
+            with CaptureQueriesContext(connection) as queries:
+                client.get(url, secure=True)
+            page["queries"] = len(queries)
+            page["slowest_query_ms"] = max((float(q["time"]) * 1000 for q in queries.captured_queries), default=0.0)
+            pages.append(page)
+            note = "" if response.status_code == 200 else "  (not 200: view missing or failing)"
+            self.stdout.write(
+                f"  {page['median_ms']:8.1f} ms  (cold {page['cold_ms']:.0f} ms, {page['queries']} queries) "
+                f"{response.status_code} {url}{note}"
+            )
+
+        timezone = reporting_timezone_get()
+        viewer = privacy.Viewer(scope=Scope.PSEUDONYMOUS)
+        members = lambda: activity.member_activity_list(viewer=viewer, as_of=end, timezone=timezone).rows  # noqa: E731
+        calls = [
+            ("usage_totals_get", lambda: activity.usage_totals_get(as_of=end, timezone=timezone)),
+            ("conversation_windows_get", lambda: activity.conversation_windows_get(as_of=end, timezone=timezone)),
+            ("daily_active_users_list", lambda: activity.daily_active_users_list(as_of=end, timezone=timezone)),
+            ("daily_conversations_list", lambda: activity.daily_conversations_list(as_of=end, timezone=timezone)),
+            ("member_activity_list top 25", lambda: list(members().order_by("-conversations_all_time")[:25])),
+            ("member_activity_list count", lambda: members().count()),
+            ("conversation_distribution_get", lambda: activity.conversation_distribution_get(as_of=end, timezone=timezone)),
+            (
+                "member_leaderboard_list",
+                lambda: activity.member_leaderboard_list(viewer=viewer, as_of=end, timezone=timezone),
+            ),
+        ]
+        self.stdout.write("Selectors:")
+        selectors = []
+        for name, call in calls:
+            timing = _timed(call, runs)
+            timing.pop("result")
+            selectors.append({"name": name, **timing})
+            self.stdout.write(f"  {timing['median_ms']:8.1f} ms  (cold {timing['cold_ms']:.0f} ms) {name}")
+        return pages, selectors
+
+    # -- summary ---------------------------------------------------------------------------------
+
+    def _summary(self, results: list[dict]) -> None:
+        if not results:
+            raise CommandError("No results to summarise.")
+        results = sorted(results, key=lambda r: (r["vendor"] != "sqlite", -r["import"]["rows_imported"]))
+        w = self.stdout.write
+        machine = results[0]["machine"]
+        w("")
+        w("=" * 100)
+        w(
+            f"Machine: {machine['nproc']} CPUs, {machine['cpu_model']}, {machine['ram_gib']:.1f} GiB RAM; "
+            f"Python {machine['python']}, Django {machine['django']}"
+        )
+        loads = ", ".join(f"{r['label']} {r['load_before'][0]:.1f}→{r['load_after'][0]:.1f}" for r in results)
+        w(f"Load average (1 min) before→after each run: {loads}")
+        for r in results:
+            code = r.get("code") or {}
+            modified = ", ".join(line[3:] for line in code.get("modified", [])) or "none"
+            w(f"Code for {r['label']}: commit {code.get('commit', '?')}, uncommitted changes: {modified}")
+        w("")
+        w(
+            f"{'run':<18} {'database':<17} {'rows':>10} {'seconds':>8} {'rows/s':>9} {'target':>7} {'peak MB':>8} "
+            f"{'CPU s':>6} {'PG CPU s':>8} {'rows/CPU-s':>10} {'stolen':>7}  ok?"
+        )
+        for r in results:
+            imp = r["import"]
+            target = TARGET_ROWS_PER_S.get(r["vendor"], 0)
+            ok = imp["rows_per_second"] >= target and imp["peak_rss_mb"] < TARGET_PEAK_MB and not imp["rows_rejected"]
+            cpu = imp["cpu_user_seconds"] + imp["cpu_system_seconds"]
+            pg_cpu = imp.get("postgres_server_cpu_seconds")
+            pg_text = f"{pg_cpu:.1f}" if pg_cpu is not None else "-"
+            steal = (imp.get("machine_cpu") or {}).get("steal", 0.0)
+            w(
+                f"{r['label']:<18} {r['database']['version'][:17]:<17} {imp['rows_imported']:>10,} {imp['seconds']:>8.1f} "
+                f"{imp['rows_per_second']:>9,.0f} {target:>7,} {imp['peak_rss_mb']:>8.0f} {cpu:>6.1f} {pg_text:>8} "
+                f"{imp['rows_imported'] / max(cpu + (pg_cpu or 0), 1e-9):>10,.0f} {steal:>7.0%}  {'yes' if ok else 'NO'}"
+            )
+        w(
+            "rows/s is wall-clock (the target); rows/CPU-s divides by importer + PostgreSQL CPU time, which "
+            "hides contention; stolen = share of the machine's CPU time taken by the hypervisor during the import."
+        )
+        by_vendor: dict[str, dict[int, float]] = {}
+        for r in results:
+            by_vendor.setdefault(r["vendor"], {})[r["import"]["rows_imported"]] = r["import"]["peak_rss_mb"]
+        for vendor, peaks in by_vendor.items():
+            if len(peaks) > 1:
+                small, large = min(peaks), max(peaks)
+                w(
+                    f"Memory flatness, {vendor}: peak {peaks[small]:.0f} MB at {small:,} rows vs {peaks[large]:.0f} MB "
+                    f"at {large:,} rows ({peaks[large] / peaks[small]:.2f}x for {large / small:.0f}x the rows)"
+                )
+        with_pages = [r for r in results if r.get("pages")]
+        if with_pages:
+            w("")
+            w(f"Pages, median of runs in ms (target < {TARGET_PAGE_MS} ms; cold = first request):")
+            header = f"{'page':<30}" + "".join(f"{r['label']:>24}" for r in with_pages)
+            w(header)
+            for i, page in enumerate(with_pages[0]["pages"]):
+                cells = []
+                for r in with_pages:
+                    p = r["pages"][i]
+                    mark = "" if p["status"] == 200 and p["median_ms"] < TARGET_PAGE_MS else " !"
+                    status = "" if p["status"] == 200 else f" [{p['status']}]"
+                    cells.append(f"{p['median_ms']:.0f} (cold {p['cold_ms']:.0f}){status}{mark}".rjust(24))
+                w(f"{page['name']:<30}" + "".join(cells))
+            w("")
+            w("Selectors, median ms:")
+            for i, sel in enumerate(with_pages[0]["selectors"]):
+                w(f"{sel['name']:<30}" + "".join(f"{r['selectors'][i]['median_ms']:>24.1f}" for r in with_pages))
+        w("=" * 100)
+
+
+def _timed(call, runs: int) -> dict:
+    started = time.perf_counter()
+    result = call()
+    cold = (time.perf_counter() - started) * 1000
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {
+        "cold_ms": cold,
+        "median_ms": statistics.median(samples),
+        "min_ms": min(samples),
+        "max_ms": max(samples),
+        "samples_ms": samples,
+        "result": result,
+    }
+
+
+def machine_info() -> dict:
+    import django
+
+    cpu_model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = 0.0
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                ram = int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return {
+        "nproc": os.cpu_count(),
+        "cpu_model": cpu_model,
+        "ram_gib": ram,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+    }
+
+
+def cpu_ticks() -> list[int]:
+    """The machine-wide CPU counters of /proc/stat (user nice system idle iowait irq softirq steal)."""
+    try:
+        return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:9]]
+    except (OSError, ValueError, IndexError):
+        return []
+
+
+def cpu_share(before: list[int], after: list[int]) -> dict:
+    """How the machine's CPUs were spent between two cpu_ticks(): this run competes with others
+    for two vCPUs, and a hypervisor may take ("steal") a share of them too."""
+    if not before or not after:
+        return {"busy": 0.0, "steal": 0.0, "idle": 0.0}
+    delta = [b - a for a, b in zip(before, after)]
+    total = max(sum(delta), 1)
+    user, nice, system, idle, iowait, irq, softirq, steal = delta
+    return {
+        "busy": (user + nice + system + irq + softirq) / total,
+        "steal": steal / total,
+        "idle": (idle + iowait) / total,
+    }
+
+
+def postgres_cpu_seconds() -> float | None:
+    """CPU seconds used so far by a local PostgreSQL: its live processes plus the children the
+    postmaster has reaped (a finished backend's time moves into the postmaster's cutime).
+    Includes any other client's work on the same server; None when no postgres process is visible."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name = text[text.find("(") + 1 : text.rfind(")")]
+        if name not in ("postgres", "postmaster"):
+            continue
+        fields = text[text.rfind(")") + 2 :].split()
+        found = True
+        parent_is_postgres = False
+        try:
+            parent = Path(f"/proc/{fields[1]}/stat").read_text()
+            parent_is_postgres = parent[parent.find("(") + 1 : parent.rfind(")")] in ("postgres", "postmaster")
+        except OSError:
+            pass
+        utime, stime, cutime, cstime = (int(v) for v in fields[11:15])
+        total += utime + stime + (0 if parent_is_postgres else cutime + cstime)
+    return total / ticks if found else None
+
+
+def code_info() -> dict:
+    """The commit benchmarked, and which tracked files differed from it (others edit the tree too)."""
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=10
+            ).stdout.rstrip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    return {"commit": git("rev-parse", "--short", "HEAD"), "modified": git("status", "--porcelain", "--untracked-files=no").splitlines()}
+
+
+def database_info() -> dict:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            version = f"PostgreSQL {cursor.fetchone()[0].split(' (')[0]}"
+        elif connection.vendor == "sqlite":
+            cursor.execute("SELECT sqlite_version()")
+            version = f"SQLite {cursor.fetchone()[0]}"
+        else:
+            version = connection.vendor
+    return {"vendor": connection.vendor, "version": version, "name": str(connection.settings_dict["NAME"])}

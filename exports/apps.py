@@ -1,0 +1,8 @@
+"""Dashboard exports."""
+
+from django.apps import AppConfig
+
+
+class ExportsConfig(AppConfig):
+    name = "exports"
+    verbose_name = "Exports"

@@ -1,0 +1,155 @@
+"""Dashboard exports: requested from a dashboard view, built by a Celery task into private storage,
+downloadable by their creator until they expire (RetentionSettings.exports_days).
+
+The scope (what the file may show about people) is decided when the export is requested and stored
+on it; the task asks analytics.selectors.exports for the rows under that scope.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import traceback
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from exports import files
+from exports.models import Export
+from exports.selectors import ExportContent, export_content_get
+from people.groups import Group
+from portal import privacy, spreadsheets
+from portal.models import Scope
+from portal.selectors import retention_settings_get
+from portal.selectors import reporting_timezone_get
+
+logger = logging.getLogger(__name__)
+
+INTERNAL_ERROR = "The export stopped on an internal error and no file was made. Try again, or report it."
+TITLES = {"overview": "usage overview", "conversations": "conversations"}
+PROGRESS_STEPS = 20  # progress is written about this many times while rows are written
+
+
+def export_create(*, user, view: str, format: str, as_of: date, sort: str, scope: Scope, group: str = "") -> Export:
+    """Record an export request and queue its build once the transaction commits."""
+    export = Export.objects.create(
+        created_by=user,
+        username=user.get_username(),
+        view=view,
+        format=format,
+        parameters={"as_of": as_of.isoformat(), "sort": sort, "group": group},
+        scope=scope,
+        expires_at=timezone.now() + timedelta(days=retention_settings_get().exports_days),
+    )
+    export_enqueue(export=export)
+    return export
+
+
+def _group(value: str) -> Group | None:
+    """The stored "kind:name" of a filtered export (see analytics.forms.GroupForm)."""
+    if not value:
+        return None
+    kind, name = value.split(":", 1)
+    return Group(kind, name)
+
+
+def export_enqueue(*, export: Export) -> None:
+    from exports.tasks import export_build_task
+
+    transaction.on_commit(lambda: export_build_task.delay(export.pk))
+
+
+def export_is_expired(*, export: Export) -> bool:
+    return export.expires_at <= timezone.now()
+
+
+def export_file_delete(*, export: Export) -> bool:
+    """Delete an export's file from storage, if it is still there. True when a file was deleted."""
+    if not export.file:
+        return False
+    name = export.file.name
+    deleted = export.file.storage.exists(name)
+    if deleted:
+        export.file.storage.delete(name)
+    Export.objects.filter(pk=export.pk).update(file="")
+    export.file = ""
+    return deleted
+
+
+def export_build(*, export_id: int) -> Export | None:
+    """Build an export's file. Returns None when there is nothing to do (already finished, or gone)."""
+    export = Export.objects.filter(pk=export_id).first()
+    if export is None or export.status in (Export.Status.DONE, Export.Status.FAILED):
+        return None
+    Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, progress=0, error="")
+    try:
+        _export_write(export)
+    except Exception as exc:  # noqa: BLE001 - every failure must leave a failed export, not a stuck one
+        logger.error(
+            "export %s failed: %s\n%s", export.pk, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__))
+        )
+        Export.objects.filter(pk=export.pk).update(
+            status=Export.Status.FAILED, error=INTERNAL_ERROR, finished_at=timezone.now()
+        )
+    export.refresh_from_db()
+    return export
+
+
+def _export_write(export: Export) -> None:
+    as_of = date.fromisoformat(export.parameters["as_of"])
+    zone = reporting_timezone_get()
+    content = export_content_get(
+        view=export.view,
+        scope=export.scope,
+        as_of=as_of,
+        timezone=zone,
+        sort=export.parameters.get("sort", ""),
+        group=_group(export.parameters.get("group", "")),
+    )
+    group = _group(export.parameters.get("group", ""))
+    provenance = files.dashboard_provenance_rows(
+        title=f"{TITLES[export.view]} export",
+        username=export.username,
+        generated_at=timezone.now(),
+        as_of=as_of,
+        timezone=zone,
+        min_group_size=privacy.min_group_size(),
+        scope=export.get_scope_display(),
+        group=f"{group.kind.capitalize()} {group.name} (its roster members)" if group else "Whole organisation",
+    )
+    rows = [*provenance, *_section_rows(content)]
+    write = spreadsheets.xlsx_write if export.format == Export.Format.XLSX else spreadsheets.csv_write
+    with tempfile.TemporaryFile() as target:
+        write(_with_progress(rows, export=export), target)
+        target.seek(0)
+        export.file.save(f"usage-{export.view}-{as_of.isoformat()}-{export.pk}.{export.format}", File(target), save=False)
+    parameters = {**export.parameters, "members": content.members} if content.members else export.parameters
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.DONE,
+        progress=100,
+        file=export.file.name,
+        rows=content.person_rows,
+        parameters=parameters,
+        finished_at=timezone.now(),
+    )
+
+
+def _section_rows(content: ExportContent) -> Iterator[list[Any]]:
+    for section in content.sections:
+        yield [section.title]
+        yield section.header
+        yield from section.rows
+        yield []
+
+
+def _with_progress(rows: list[list[Any]], *, export: Export) -> Iterable[list[Any]]:
+    """The rows, noting the share written so far on the export (at most 99 until the file is saved)."""
+    step = max(len(rows) // PROGRESS_STEPS, 1)
+    for written, row in enumerate(rows, 1):
+        yield row
+        if written % step == 0:
+            Export.objects.filter(pk=export.pk).update(progress=min(written * 100 // len(rows), 99))

@@ -1,0 +1,11 @@
+"""TODO docstring (from analytics/tasks.py)."""
+
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def export_build_task(export_id: int) -> None:
+    from exports.services import export_build
+
+    export_build(export_id=export_id)

@@ -1,0 +1,106 @@
+"""TODO docstring (from analytics/admin.py)."""
+
+
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.http import HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+
+from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
+from ingest.models import Event, Upload
+from ingest.services.uploads import upload_enqueue
+from portal.models import Scope
+
+
+class UploadForm(forms.ModelForm):
+    class Meta:
+        model = Upload
+        fields = ["file"]
+        help_texts = {
+            "file": "The audit-log export as downloaded (ZIP), the CSV inside it, or the same events as JSON "
+            "or JSON lines. Overlapping exports are fine: events already stored are skipped."
+        }
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(file.size)}; the limit is {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
+            )
+        return file
+
+
+@admin.register(Upload)
+class UploadAdmin(AccessNotedAdmin):
+    form = UploadForm
+    list_display = ["__str__", "status", "progress_percent", "row_counts", "uploaded_by", "created_at"]
+    list_filter = ["status", "detected_format"]
+    readonly_fields = [
+        "original_name", "size_bytes", "detected_format", "status", "progress", "rows_read", "rows_imported",
+        "rows_duplicate", "rows_rejected", "rows_too_old", "unknown_events", "error", "uploaded_by", "created_at", "started_at",
+        "finished_at", "attempts", "rejected_report_link",
+    ]
+    change_form_template = "admin/ingest/upload/change_form.html"
+
+    @admin.display(description="progress")
+    def progress_percent(self, upload: Upload) -> str:
+        return f"{upload.progress}%"
+
+    @admin.display(description="rows")
+    def row_counts(self, upload: Upload) -> str:
+        too_old = f" · {upload.rows_too_old:,} older than retention" if upload.rows_too_old else ""
+        return (
+            f"{upload.rows_read:,} read · {upload.rows_imported:,} new · "
+            f"{upload.rows_duplicate:,} duplicate · {upload.rows_rejected:,} rejected{too_old}"
+        )
+
+    @admin.display(description="Rejected rows report")
+    def rejected_report_link(self, upload: Upload) -> str:
+        if not upload.rejected_report:
+            return "-"
+        url = reverse("upload-rejected-report", args=[upload.pk])
+        return format_html('<a href="{}">Download all {} rejected rows (CSV)</a>', url, upload.rows_rejected)
+
+    def get_fields(self, request, obj=None):
+        return ["file"] if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        return False  # an upload is a record of what was imported; it is never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removing imported data is the retention purge's job
+
+    def save_model(self, request, obj, form, change):
+        uploaded = form.cleaned_data["file"]
+        obj.original_name = uploaded.name[:255]
+        obj.size_bytes = uploaded.size
+        obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+        upload_enqueue(upload=obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # Land on the upload's own page, where its progress shows.
+        messages.success(request, f"“{obj}” is queued for import; this page follows its progress.")
+        return HttpResponseRedirect(reverse("admin:ingest_upload_change", args=[obj.pk]))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["upload"] = obj
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = ["occurred_at", "event", "member", "entity_type", "client_platform", "upload"]
+    list_filter = ["event", "client_platform"]
+    list_select_related = ["member", "upload"]
+    show_full_result_count = False
+    date_hierarchy = None
+    exclude = ["dedupe_key"]
+    access_scope = Scope.NAMED  # each row links to its member
+
+    def access_members(self, event: Event) -> list[int]:
+        return [event.member_id] if event.member_id is not None else []

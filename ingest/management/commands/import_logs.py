@@ -1,0 +1,53 @@
+import time
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from ingest.models import Upload
+from ingest.services.uploads import UploadBusy, upload_create, upload_process
+
+
+class Command(BaseCommand):
+    help = "Import audit-log exports (ZIP, CSV, JSON or JSON lines). Queued for the worker unless --sync."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--sync", action="store_true", help="Process here and now instead of queueing.")
+
+    def handle(self, *args, files, sync, **options):
+        for path in files:
+            if not path.is_file():
+                raise CommandError(f"{path}: no such file")
+        failed = 0
+        for path in files:
+            with path.open("rb") as handle, transaction.atomic():
+                upload = upload_create(file=File(handle, name=path.name), name=path.name, queue=not sync)
+            if not sync:
+                self.stdout.write(f"{path.name}: queued as upload {upload.pk}")
+                continue
+            upload = _process_when_free(upload.pk)
+            if upload.status == Upload.Status.DONE:
+                self.stdout.write(
+                    f"{path.name}: {upload.detected_format}, {upload.rows_read} rows read, "
+                    f"{upload.rows_imported} imported, {upload.rows_duplicate} duplicate, "
+                    f"{upload.rows_rejected} rejected"
+                )
+                for rejected in upload.rejected_sample[:10]:
+                    self.stdout.write(f"  line {rejected['line']}: {rejected['reason']}")
+            else:
+                failed += 1
+                self.stderr.write(f"{path.name}: failed: {upload.error}")
+        if failed:
+            raise CommandError(f"{failed} file(s) failed")
+
+
+def _process_when_free(upload_id: int) -> Upload:
+    while True:
+        try:
+            upload = upload_process(upload_id=upload_id)
+        except UploadBusy:
+            time.sleep(2)
+            continue
+        return upload or Upload.objects.get(pk=upload_id)

@@ -1,0 +1,81 @@
+"""Bulk insertion of parsed events, skipping those already stored (same dedupe key)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection
+
+from ingest.importers.audit_log import AuditRecord, sqlite_instant
+from ingest.models import Event
+
+_COLUMNS = "occurred_at, event, member_id, entity_type, entity_id, client_platform, upload_id, dedupe_key"
+
+
+def event_bulk_insert(*, records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int) -> int:
+    """Insert the records; return how many were new. Call inside a transaction."""
+    if connection.vendor == "postgresql":
+        return _insert_postgresql(records, member_ids, upload_id)
+    return _insert_generic(records, member_ids, upload_id)
+
+
+def _insert_generic(records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int) -> int:
+    if connection.vendor == "sqlite":
+        instants = [sqlite_instant(r.instant) for r in records]  # Django's own format, without its per-call cost
+    else:
+        instants = [connection.ops.adapt_datetimefield_value(r.occurred_at) for r in records]
+    rows = [
+        (
+            instant,
+            r.event,
+            member_ids.get(r.actor_email),
+            r.entity_type,
+            r.entity_id,
+            r.client_platform,
+            upload_id,
+            r.dedupe_key,
+        )
+        for r, instant in zip(records, instants)
+    ]
+    sql = (
+        f"INSERT INTO {Event._meta.db_table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (dedupe_key) DO NOTHING"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        return cursor.rowcount
+
+
+def _insert_postgresql(records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int) -> int:
+    # COPY into a session-local staging table, then one INSERT … ON CONFLICT DO NOTHING:
+    # several times faster than row-wise INSERTs, and duplicates are skipped by the database.
+    table = Event._meta.db_table
+    with connection.cursor() as cursor:
+        # A batch lost to a crash is re-imported when the upload is taken over, so skip the wait for the flush.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS event_import_stage ("
+            "occurred_at timestamptz, event text, member_id bigint, entity_type text, entity_id text, "
+            "client_platform text, upload_id bigint, dedupe_key text)"
+        )
+        with cursor.cursor.copy(f"COPY event_import_stage ({_COLUMNS}) FROM STDIN") as copy:
+            for r in records:
+                copy.write_row(
+                    (
+                        r.instant + "+00:00",
+                        r.event,
+                        member_ids.get(r.actor_email),
+                        r.entity_type,
+                        r.entity_id,
+                        r.client_platform,
+                        upload_id,
+                        r.dedupe_key,
+                    )
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM event_import_stage "
+            "ON CONFLICT (dedupe_key) DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute("TRUNCATE event_import_stage")
+        return inserted

@@ -1,0 +1,310 @@
+"""Processing an uploaded audit-log export: claim it, stream it into events, refresh rollups.
+
+An upload is claimed atomically and imports run one at a time, so a task delivered twice
+or re-queued after a worker died neither double-counts nor races a failing import's clean-up.
+Counts are derived from what is stored, so re-processing the same upload is idempotent.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import tempfile
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.db import connection, transaction
+from django.db.models import F, Max, Min
+from django.utils import timezone
+
+from ingest.importers.audit_log import (
+    KNOWN_EVENTS,
+    AuditRecord,
+    RejectedRow,
+    UnsupportedFile,
+    canonical_instant,
+    open_audit_log,
+)
+from ingest.models import Event, Upload
+from ingest.services.events import event_bulk_insert
+from people.models import Member
+from portal.privacy import member_pseudonym
+from portal.selectors import retention_cutoff_get, retention_settings_get
+from ingest.signals import events_changed
+
+logger = logging.getLogger(__name__)
+
+REJECTED_SAMPLE_SIZE = 50
+INTERNAL_ERROR = "The import stopped on an internal error; nothing from this file was kept. Try again, or report it."
+
+
+class UploadBusy(Exception):
+    """Another import is running; try again later."""
+
+
+def upload_create(*, file: File, name: str = "", uploaded_by=None, queue: bool = True) -> Upload:
+    """Store a file as a new upload and, unless told not to, queue it once the transaction commits."""
+    name = name or Path(file.name or "upload").name
+    upload = Upload(original_name=name[:255], size_bytes=file.size or 0, uploaded_by=uploaded_by)
+    upload.file.save(name, file, save=False)
+    upload.save()
+    if queue:
+        upload_enqueue(upload=upload)
+    return upload
+
+
+def upload_enqueue(*, upload: Upload) -> None:
+    from ingest.tasks import upload_process_task
+
+    transaction.on_commit(lambda: upload_process_task.delay(upload.pk))
+
+
+def upload_process(*, upload_id: int) -> Upload | None:
+    """Import a queued upload. Returns None when there is nothing to do (already finished or gone).
+
+    Raises UploadBusy when this or another upload is being processed by a live worker.
+    """
+    upload = _upload_claim(upload_id=upload_id)
+    if upload is None:
+        return None
+    try:
+        _upload_import(upload)
+    except UnsupportedFile as exc:
+        _upload_fail(upload, str(exc))
+    except Exception as exc:  # noqa: BLE001 - every failure must leave a failed upload, not a stuck one
+        # The message of an exception raised while parsing may quote the file; log only its type and frames.
+        logger.error(
+            "upload %s failed: %s\n%s", upload.pk, type(exc).__name__, "".join(traceback.format_tb(exc.__traceback__))
+        )
+        _upload_fail(upload, INTERNAL_ERROR)
+    upload.refresh_from_db()
+    return upload
+
+
+def _lock_uploads() -> None:
+    # SQLite transactions here are IMMEDIATE and so already exclusive; PostgreSQL needs a table lock
+    # so that two workers cannot both see "nothing running" and start at once.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {Upload._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _upload_claim(*, upload_id: int) -> Upload | None:
+    now = timezone.now()
+    live_since = now - timedelta(seconds=settings.UPLOAD_STALE_AFTER_SECONDS)
+    with transaction.atomic():
+        _lock_uploads()
+        upload = Upload.objects.filter(pk=upload_id).first()
+        if upload is None or upload.status in (Upload.Status.DONE, Upload.Status.FAILED):
+            return None
+        running = Upload.objects.filter(status=Upload.Status.PROCESSING, heartbeat_at__gte=live_since)
+        if running.exists():
+            raise UploadBusy(f"upload {upload_id} waits for a running import")
+        Upload.objects.filter(pk=upload_id).update(
+            status=Upload.Status.PROCESSING,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            progress=0,
+            rows_read=0,
+            rows_imported=0,
+            rows_duplicate=0,
+            rows_rejected=0,
+            rows_too_old=0,
+            error="",
+        )
+    upload.refresh_from_db()
+    return upload
+
+
+@dataclass
+class _MemberSighting:
+    first: datetime
+    last: datetime
+    name: str
+    uuid: str
+
+
+@dataclass
+class _ImportState:
+    upload: Upload
+    rows_read: int = 0
+    rows_rejected: int = 0
+    rows_too_old: int = 0
+    inserted: int = 0
+    unknown: Counter = field(default_factory=Counter)
+    rejected_sample: list = field(default_factory=list)
+    member_ids: dict[str, int] = field(default_factory=dict)
+    sightings: dict[str, _MemberSighting] = field(default_factory=dict)
+
+
+def _upload_import(upload: Upload) -> None:
+    state = _ImportState(upload=upload)
+    batch_size = settings.IMPORT_BATCH_SIZE
+    # Events from before the raw-event retention period are skipped, not stored: a purge already
+    # removed them or would. Records carry their UTC instant as canonical text, compared as such.
+    kept_from = canonical_instant(retention_cutoff_get(days=retention_settings_get().raw_events_days).first_instant_kept)
+    with upload.file.open("rb") as stored, tempfile.TemporaryFile() as report:
+        log = open_audit_log(getattr(stored, "file", stored))
+        Upload.objects.filter(pk=upload.pk).update(detected_format=log.format)
+        report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
+        report_writer = csv.writer(report_text)
+        report_writer.writerow(["line", "reason"])
+        batch: list[AuditRecord] = []
+        for row in log.rows():
+            state.rows_read += 1
+            if type(row) is RejectedRow:
+                state.rows_rejected += 1
+                report_writer.writerow([row.line, row.reason])
+                if len(state.rejected_sample) < REJECTED_SAMPLE_SIZE:
+                    state.rejected_sample.append({"line": row.line, "reason": row.reason})
+                continue
+            if row.instant < kept_from:
+                state.rows_too_old += 1
+                continue
+            if row.event not in KNOWN_EVENTS:
+                state.unknown[row.event] += 1
+            _note_member(state, row)
+            batch.append(row)
+            if len(batch) >= batch_size:
+                _write_batch(state, batch, log.progress)
+                batch = []
+        if batch:
+            _write_batch(state, batch, log.progress)
+        if state.rows_read == 0:
+            raise UnsupportedFile("The file has a header but no events.")
+        # Every event this upload stored, in this attempt or one whose worker died, reaches the rollups.
+        span = Event.objects.filter(upload=upload).aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+        if span["first"] is not None:
+            events_changed.send(sender=Upload, first=span["first"], last=span["last"])
+        if state.rows_rejected:
+            report.seek(0)
+            upload.rejected_report.save(f"upload-{upload.pk}-rejected.csv", File(report), save=False)
+    imported = Event.objects.filter(upload=upload).count()
+    # Members change in the same transaction that marks the upload done: a failure before it
+    # leaves them as they were.
+    with transaction.atomic():
+        _members_update(state)
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Upload.Status.DONE,
+            progress=100,
+            rows_read=state.rows_read,
+            rows_rejected=state.rows_rejected,
+            rows_too_old=state.rows_too_old,
+            rows_imported=imported,
+            rows_duplicate=state.rows_read - state.rows_rejected - state.rows_too_old - imported,
+            unknown_events=dict(state.unknown.most_common()),
+            rejected_sample=state.rejected_sample,
+            rejected_report=upload.rejected_report.name or "",
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+
+
+def _note_member(state: _ImportState, record: AuditRecord) -> None:
+    """Track each member's first and last event in this file, and their newest name and uuid."""
+    email = record.actor_email
+    if not email:
+        return
+    seen = state.sightings.get(email)
+    if seen is None:
+        state.sightings[email] = _MemberSighting(record.occurred_at, record.occurred_at, record.actor_name, record.actor_uuid)
+        return
+    if record.occurred_at < seen.first:
+        seen.first = record.occurred_at
+    if record.occurred_at >= seen.last:
+        seen.last, seen.name = record.occurred_at, record.actor_name or seen.name
+        seen.uuid = record.actor_uuid or seen.uuid
+
+
+def _write_batch(state: _ImportState, batch: list[AuditRecord], progress: float) -> None:
+    with transaction.atomic():
+        _members_resolve(state, {r.actor_email for r in batch if r.actor_email})
+        inserted = event_bulk_insert(records=batch, member_ids=state.member_ids, upload_id=state.upload.pk)
+        state.inserted += inserted
+        Upload.objects.filter(pk=state.upload.pk).update(
+            progress=min(int(progress * 100), 99),
+            rows_read=state.rows_read,
+            rows_imported=state.inserted,
+            rows_rejected=state.rows_rejected,
+            rows_too_old=state.rows_too_old,
+            heartbeat_at=timezone.now(),
+        )
+
+
+def _members_resolve(state: _ImportState, emails: set[str]) -> None:
+    """Make sure every email has a member row, and remember its id."""
+    missing = emails - state.member_ids.keys()
+    if not missing:
+        return
+    state.member_ids.update(Member.objects.filter(email__in=missing).values_list("email", "id"))
+    new = missing - state.member_ids.keys()
+    if new:
+        Member.objects.bulk_create(
+            [
+                Member(
+                    email=email,
+                    pseudonym=member_pseudonym(email),
+                    name=state.sightings[email].name,
+                    anthropic_uuid=state.sightings[email].uuid,
+                    first_upload=state.upload,
+                )
+                for email in sorted(new)
+            ],
+            ignore_conflicts=True,
+        )
+        state.member_ids.update(Member.objects.filter(email__in=new).values_list("email", "id"))
+
+
+def _members_update(state: _ImportState) -> None:
+    """Widen first/last seen, and take name and uuid from each member's newest event."""
+    ops = connection.ops
+    rows = []
+    for member in Member.objects.filter(id__in=[state.member_ids[e] for e in state.sightings]).iterator():
+        seen = state.sightings[member.email]
+        if member.last_seen is None or seen.last >= member.last_seen:
+            member.name = seen.name or member.name
+            member.anthropic_uuid = seen.uuid or member.anthropic_uuid
+            member.last_seen = seen.last
+        if member.first_seen is None or seen.first < member.first_seen:
+            member.first_seen = seen.first
+        rows.append(
+            (
+                member.name,
+                member.anthropic_uuid,
+                ops.adapt_datetimefield_value(member.first_seen),
+                ops.adapt_datetimefield_value(member.last_seen),
+                member.pk,
+            )
+        )
+    # One statement per member: Django's bulk_update builds CASE expressions that take seconds here.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Member._meta.db_table} SET name = %s, anthropic_uuid = %s, first_seen = %s, last_seen = %s "
+            "WHERE id = %s",
+            rows,
+        )
+
+
+def _upload_fail(upload: Upload, message: str) -> None:
+    """Mark the upload failed and remove everything it stored, so a bad file leaves no rows behind."""
+    with transaction.atomic():
+        stored = Event.objects.filter(upload=upload)
+        span = stored.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+        stored.delete()
+        Member.objects.filter(first_upload=upload, events__isnull=True).delete()
+        if span["first"] is not None:
+            events_changed.send(sender=Upload, first=span["first"], last=span["last"])
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Upload.Status.FAILED,
+            error=message,
+            rows_imported=0,
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )

@@ -1,0 +1,10 @@
+"""Signals ingest sends to the apps above it, which may not be imported from here.
+
+events_changed(first, last): events between the instants first and last (inclusive) were stored or
+removed; sent inside the import's transaction. usage refreshes its rollups for those days
+(usage.receivers), so a finished import's figures are complete when the transaction commits.
+"""
+
+from django.dispatch import Signal
+
+events_changed = Signal()

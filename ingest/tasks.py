@@ -1,0 +1,14 @@
+"""TODO docstring (from analytics/tasks.py)."""
+
+
+from celery import shared_task
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def upload_process_task(self, upload_id: int) -> None:
+    from ingest.services.uploads import UploadBusy, upload_process
+
+    try:
+        upload_process(upload_id=upload_id)
+    except UploadBusy as exc:
+        raise self.retry(exc=exc, countdown=5) from None

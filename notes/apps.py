@@ -1,0 +1,8 @@
+"""Milestones and champion notes."""
+
+from django.apps import AppConfig
+
+
+class NotesConfig(AppConfig):
+    name = "notes"
+    verbose_name = "Notes"

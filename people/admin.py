@@ -1,0 +1,145 @@
+"""TODO docstring (from analytics/admin.py)."""
+
+
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_permission_codename
+from django.db.models import Q
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from import_export.admin import ImportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
+
+from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
+from audit.services import access_note
+from people.models import Member, RosterEntry
+from people.resources import RosterResource
+from people.selectors import seen_in_logs_q
+from portal.models import Scope
+
+
+@admin.register(Member)
+class MemberAdmin(ReadOnlyAdmin):
+    list_display = ["email", "name", "first_seen", "last_seen"]
+    search_fields = ["email", "name"]
+    exclude = ["first_upload"]
+    access_scope = Scope.NAMED  # emails
+
+    def access_members(self, member: Member) -> list[int]:
+        return [member.pk]
+
+
+# --- HR's roster ---------------------------------------------------------------------------------
+
+
+class OnRosterFilter(admin.SimpleListFilter):
+    title = "on roster"
+    parameter_name = "on_roster"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "Not on roster (seen in logs)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(on_roster=True)
+        if self.value() == "no":
+            return queryset.filter(on_roster=False).filter(seen_in_logs_q())
+        return queryset
+
+
+class RosterEntryForm(forms.ModelForm):
+    class Meta:
+        model = RosterEntry
+        fields = ["on_roster", "team", "department", "cohorts", "seat_start", "seat_end"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("seat_start"), cleaned.get("seat_end")
+        if start and end and end < start:
+            self.add_error("seat_end", f"The seat ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d}).")
+        if cleaned.get("on_roster"):
+            for field, label in [("team", "a team"), ("seat_start", "a seat start")]:
+                if not cleaned.get(field) and field not in self.errors:
+                    self.add_error(field, f"A member on the roster needs {label}.")
+        return cleaned
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
+    """HR's roster for Log importers (and superusers): imported from CSV or XLSX with a preview
+    (analytics.roster), listed with the people seen in the logs but missing from it.
+
+    People join the roster through the import (which lower-cases emails and sets pseudonyms), so
+    there is no add form; nobody deletes here (a member's deletion would take their events along).
+    """
+
+    form = RosterEntryForm
+    resource_classes = [RosterResource]
+    import_formats = [CSV, XLSX]
+    import_template_name = "admin/people/rosterentry/import.html"
+    skip_admin_log = False  # every imported change goes into the admin's history
+    list_display = ["email", "name", "team", "department", "cohort_names", "seat_start", "seat_end", "on_roster"]
+    list_filter = [OnRosterFilter]
+    list_select_related = ["team", "department"]
+    search_fields = ["email", "name", "team__name"]
+    fields = ["email", "name", "on_roster", "team", "department", "cohorts", "seat_start", "seat_end"]
+    readonly_fields = ["email", "name"]
+    access_scope = Scope.NAMED  # emails and names
+
+    def access_members(self, member: RosterEntry) -> list[int]:
+        return [member.pk]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(on_roster=True) | seen_in_logs_q())
+            .prefetch_related("cohorts")
+        )
+
+    @admin.display(description="cohorts")
+    def cohort_names(self, member: RosterEntry) -> str:
+        return "; ".join(cohort.name for cohort in member.cohorts.all())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_import_permission(self, request):
+        opts = self.opts
+        return all(
+            request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+            for action in ("add", "change")
+        )
+
+    def get_import_data_kwargs(self, **kwargs):
+        # All or nothing: a row that fails on confirming (the data changed since the preview)
+        # undoes the whole import.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        if result is not None:
+            # The preview shows the file's rows, and the current values of the members they match.
+            existing = {RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP}
+            access_note(
+                request,
+                scope=Scope.NAMED,
+                person_rows=result.total_rows,
+                members=[row.object_id for row in result.rows if row.import_type in existing and row.object_id],
+            )
+        return response
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                "Nothing was imported: some rows no longer pass the checks of the preview. Import the file again to see why.",
+            )
+            return HttpResponseRedirect(reverse("admin:people_rosterentry_import"))
+        return super().process_result(result, request)

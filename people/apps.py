@@ -1,0 +1,8 @@
+"""Members, teams, departments, cohorts and HR's roster."""
+
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "people"
+    verbose_name = "People"

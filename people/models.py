@@ -1,0 +1,84 @@
+"""TODO docstring (from analytics/models.py)."""
+
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        db_table = "analytics_team"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        db_table = "analytics_department"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """A rollout wave or pilot group ("pilot", "wave 2"); a member may be in several."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        db_table = "analytics_cohort"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Member(models.Model):
+    """A person whose usage is analysed, identified by lower-cased email.
+
+    Made by an import (seen in the logs) or by the roster import (HR's list of seat holders);
+    `on_roster` says whether HR's roster lists them, with their team, department, cohorts and seat.
+    """
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    # "Member 4F2A-9C1B": a keyed hash of the email (analytics.selectors.privacy.member_pseudonym),
+    # stored so tables can sort by it; what people without a reveal see instead of the name.
+    pseudonym = models.CharField(max_length=24, blank=True, db_index=True)
+    anthropic_uuid = models.CharField("Anthropic uuid", max_length=64, blank=True)
+    first_seen = models.DateTimeField(null=True, blank=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+    # The upload that first named this member; a failed upload removes the members it alone added.
+    first_upload = models.ForeignKey("ingest.Upload", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # From HR's roster.
+    on_roster = models.BooleanField(default=False, db_index=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    department = models.ForeignKey(Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    cohorts = models.ManyToManyField(Cohort, blank=True, related_name="members", db_table="analytics_member_cohorts")
+    seat_start = models.DateField(null=True, blank=True)
+    seat_end = models.DateField(null=True, blank=True, help_text="Last day with a seat; empty while the seat lasts")
+
+    class Meta:
+        db_table = "analytics_member"
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return f"Member {self.pk}"
+
+
+class RosterEntry(Member):
+    """Members as HR's roster sees them: the admin page importers use to import the roster and to
+    find people seen in the logs but not on it."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "roster entry"
+        verbose_name_plural = "roster"

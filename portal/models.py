@@ -1,0 +1,81 @@
+"""TODO docstring (from analytics/models.py)."""
+
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.timezone import now
+
+
+class Scope(models.TextChoices):
+    """How much a response showed about people."""
+
+    NONE = "none", "No usage data"
+    AGGREGATE = "aggregate", "Aggregate"
+    PSEUDONYMOUS = "pseudonymous", "Pseudonymous"
+    NAMED = "named", "Named"
+
+
+# From showing nothing about people to naming them: the order access notes and exports compare by.
+SCOPE_ORDER = list(Scope)
+
+
+def _days(label: str, default: int, covers: str) -> models.PositiveIntegerField:
+    return models.PositiveIntegerField(f"{label} (days)", default=default, validators=[MinValueValidator(1)], help_text=covers)
+
+
+class RetentionSettings(models.Model):
+    """How long each kind of data is kept, in days. One row (pk 1); every change is recorded."""
+
+    raw_events_days = _days("raw events", 400, "Imported audit-log events, by the day they happened. Older events are also skipped on import.")
+    rollups_days = _days("daily rollups", 800, "Daily per-member and organisation rollups behind the dashboards, by day; kept longer than events so long-term trends survive.")
+    uploads_days = _days("uploaded files and reports", 30, "Uploaded export files and their rejected-row reports, counted from when processing finished. The upload's record and counts stay.")
+    exports_days = _days("exports", 7, "Files exported from the dashboards, counted from when they were made; a download after that answers 410 Gone.")
+    access_log_days = _days("access log", 730, "Access-log records of who viewed what.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    PERIOD_FIELDS = ("raw_events_days", "rollups_days", "uploads_days", "exports_days", "access_log_days")
+
+    class Meta:
+        db_table = "analytics_retentionsettings"
+        verbose_name = verbose_name_plural = "retention settings"
+
+    def __str__(self) -> str:
+        return "Retention settings"
+
+    def periods(self) -> dict[str, int]:
+        return {field: getattr(self, field) for field in self.PERIOD_FIELDS}
+
+
+class RetentionSettingsChange(models.Model):
+    """Who changed the retention settings, when, from what to what."""
+
+    changed_at = models.DateTimeField(default=now, db_index=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    username = models.CharField(max_length=150, blank=True)
+    changes = models.JSONField(default=dict, help_text="{field: [old, new]}")
+
+    class Meta:
+        db_table = "analytics_retentionsettingschange"
+        ordering = ["-changed_at", "-id"]
+
+
+class PortalSettings(models.Model):
+    """Settings kept in the database (pk 1). The reporting timezone starts as REPORTING_TIMEZONE;
+    changing it rebuilds the rollups in the background (rebuild_* follow that)."""
+
+    reporting_timezone = models.CharField(max_length=64, blank=True, help_text="Empty: REPORTING_TIMEZONE from the environment")
+    rebuild_status = models.CharField(max_length=20, blank=True)
+    rebuild_progress = models.PositiveSmallIntegerField(default=0)
+    rebuild_started_at = models.DateTimeField(null=True, blank=True)
+    rebuild_finished_at = models.DateTimeField(null=True, blank=True)
+    rebuild_error = models.TextField(blank=True)
+
+    class Meta:
+        db_table = "analytics_portalsettings"
+        verbose_name = verbose_name_plural = "portal settings"
+
+    def __str__(self) -> str:
+        return "Portal settings"

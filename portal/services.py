@@ -1,0 +1,60 @@
+"""Writing the settings kept in the database: the retention periods (every change recorded: who,
+when, old and new values) and the reporting timezone (which rebuilds the rollups)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+
+from portal.models import PortalSettings, RetentionSettings, RetentionSettingsChange
+from portal.selectors import reporting_timezone_effective, reporting_timezone_get
+from portal.signals import reporting_timezone_changed
+
+
+def retention_settings_update(*, user, periods: dict[str, int]) -> RetentionSettings:
+    """Set some periods (days, each at least 1); record what changed. No change, no record."""
+    with transaction.atomic():
+        RetentionSettings.objects.get_or_create(pk=1)
+        current = RetentionSettings.objects.select_for_update().get(pk=1)
+        changes = {}
+        for field, days in periods.items():
+            if field not in RetentionSettings.PERIOD_FIELDS:
+                raise ValueError(f"{field} is not a retention period")
+            if int(days) < 1:
+                raise ValueError(f"{field} must be at least 1 day")
+            if getattr(current, field) != int(days):
+                changes[field] = [getattr(current, field), int(days)]
+                setattr(current, field, int(days))
+        if changes:
+            current.save()
+            RetentionSettingsChange.objects.create(
+                changed_by=user if user is not None and user.is_authenticated else None,
+                username=user.get_username() if user is not None and user.is_authenticated else "",
+                changes=changes,
+            )
+    return current
+
+
+def reporting_timezone_change(*, timezone: str) -> PortalSettings:
+    """Store the reporting timezone (a name, or empty for the environment's REPORTING_TIMEZONE).
+
+    When the effective timezone changes, the rebuild is marked queued and reporting_timezone_changed
+    is sent, so usage rebuilds its rollups after the commit; no change, nothing queued.
+    """
+    new = reporting_timezone_effective(chosen=timezone)
+    try:
+        ZoneInfo(new)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{timezone!r} is not a known timezone") from None
+    with transaction.atomic():
+        previous = reporting_timezone_get()
+        row = PortalSettings.objects.select_for_update().get_or_create(pk=1)[0]
+        row.reporting_timezone = timezone
+        if new != previous:
+            row.rebuild_status, row.rebuild_progress, row.rebuild_error = "queued", 0, ""
+            row.rebuild_started_at = row.rebuild_finished_at = None
+        row.save()
+        if new != previous:
+            reporting_timezone_changed.send(sender=PortalSettings, timezone=new, previous=previous)
+    return row

@@ -1,0 +1,93 @@
+"""The dashboard's one input: the as-of day (?as_of=YYYY-MM-DD)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+
+from people.groups import Group
+from portal.selectors import reporting_today
+
+# Outside these, day arithmetic in the selectors overflows or the daily series grows absurdly long.
+EARLIEST_AS_OF = date(2000, 1, 1)
+LATEST_AS_OF = date(2099, 12, 31)
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(
+        label="As of",
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the as-of date as YYYY-MM-DD, for example 2025-09-05."},
+        help_text="Figures count every day up to and including this one.",
+    )
+
+    def clean_as_of(self) -> date | None:
+        value = self.cleaned_data["as_of"]
+        if value is not None and not (EARLIEST_AS_OF <= value <= LATEST_AS_OF):
+            raise forms.ValidationError(
+                f"Choose an as-of date between {EARLIEST_AS_OF.isoformat()} and {LATEST_AS_OF.isoformat()}."
+            )
+        return value
+
+
+def as_of_from_query(query) -> tuple[AsOfForm, date, bool]:
+    """The as-of form bound to a query string, the day to report, and whether that day was chosen.
+
+    No or an invalid ?as_of means today in the reporting timezone (the form then carries the error).
+    """
+    today = reporting_today()
+    if "as_of" not in query:
+        return AsOfForm(initial={"as_of": today}), today, False
+    form = AsOfForm(query)
+    if not form.is_valid():
+        return form, today, False
+    if form.cleaned_data["as_of"] is None:  # ?as_of= left empty
+        return AsOfForm(initial={"as_of": today}), today, False
+    return form, form.cleaned_data["as_of"], True
+
+
+class RevealForm(forms.Form):
+    justification = forms.CharField(
+        label="Why do you need to see names?",
+        min_length=10,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="For example the coaching conversation or HR case this is for. It is kept in the access log.",
+        error_messages={
+            "required": "Say why you need to see names; the justification is kept in the access log.",
+            "min_length": "Give a little more detail (at least %(limit_value)d characters).",
+        },
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def group_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The teams, departments and cohorts of the roster, as grouped <select> choices "kind:name"."""
+    from people.models import Cohort, Department, Team
+
+    return [
+        (label, [(f"{kind}:{name}", name) for name in model.objects.filter(members__on_roster=True).distinct().values_list("name", flat=True)])
+        for kind, label, model in (("team", "Teams", Team), ("department", "Departments", Department), ("cohort", "Cohorts", Cohort))
+    ]
+
+
+class GroupForm(forms.Form):
+    """?group=team:NAME (or department:, cohort:); empty for the whole organisation."""
+
+    group = forms.ChoiceField(label="Group", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].choices = [("", "Whole organisation"), *group_choices()]
+
+
+def group_from_query(query):
+    """The group form bound to a query string, and the chosen Group (None: the organisation)."""
+    form = GroupForm(query)
+    if not form.is_valid() or not form.cleaned_data["group"]:
+        return GroupForm(), None
+    kind, name = form.cleaned_data["group"].split(":", 1)
+    return form, Group(kind, name)

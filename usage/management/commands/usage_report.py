@@ -1,0 +1,105 @@
+import json
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from usage.selectors import activity, rollout
+from usage.services.rollups import rollup_ensure
+from django.core.management.base import BaseCommand, CommandError
+
+from people.groups import GROUP_KINDS, Group, group_members
+from portal import privacy
+from portal.selectors import reporting_today
+from portal.selectors import reporting_timezone_get
+
+
+class Command(BaseCommand):
+    help = "Print the usage figures the dashboard shows, as one JSON object."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Print JSON (the only format so far).")
+        parser.add_argument("--as-of", help="YYYY-MM-DD; default today in the timezone.")
+        parser.add_argument("--tz", help="Timezone for calendar days; default REPORTING_TIMEZONE.")
+        groups = parser.add_mutually_exclusive_group()
+        for kind in GROUP_KINDS:
+            groups.add_argument(f"--{kind}", metavar="NAME", help=f"Weekly figures for the roster members of one {kind}.")
+
+    def handle(self, *args, **options):
+        timezone = options["tz"] or reporting_timezone_get()
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise CommandError(f"Unknown timezone {timezone!r}") from None
+        try:
+            as_of = date.fromisoformat(options["as_of"]) if options["as_of"] else reporting_today(timezone=timezone)
+        except ValueError:
+            raise CommandError("--as-of must be a date as YYYY-MM-DD") from None
+        if not date(2000, 1, 1) <= as_of <= date(2099, 12, 31):
+            raise CommandError("--as-of must lie between 2000-01-01 and 2099-12-31")
+        group = next((Group(kind, options[kind]) for kind in GROUP_KINDS if options.get(kind)), None)
+        if group is not None and not group_members(group=group).exists():
+            raise CommandError(f"No roster members in {group}: check the name, or import the roster first.")
+        rollup_ensure(timezone=timezone)
+        totals = activity.usage_totals_get(as_of=as_of, timezone=timezone, group=group)
+        windows = activity.conversation_windows_get(as_of=as_of, timezone=timezone, group=group)
+        # Every figure covers the group when one is given. The operator at a shell may see people by
+        # name; group figures stay subject to the minimum group size.
+        people = activity.member_activity_list(viewer=privacy.OPERATOR, as_of=as_of, timezone=timezone, group=group)
+        report = {
+            "as_of": as_of.isoformat(),
+            "timezone": timezone,
+            "min_group_size": privacy.min_group_size(),
+            "suppressed": totals.suppressed,
+            "totals": {
+                "users": totals.users,
+                "conversations": totals.conversations,
+                "projects": totals.projects,
+                "files": totals.files,
+            },
+            "conversations": {
+                "last_7_days": windows.last_7_days,
+                "last_30_days": windows.last_30_days,
+                "all_time": windows.all_time,
+            },
+            "daily_active_users": [
+                {"date": day.isoformat(), "users": users}
+                for day, users in activity.daily_active_users_list(as_of=as_of, timezone=timezone, group=group).points
+            ],
+            "daily_conversations": [
+                {"date": day.isoformat(), "conversations": count}
+                for day, count in activity.daily_conversations_list(as_of=as_of, timezone=timezone, group=group).points
+            ],
+            "members": [
+                {
+                    "email": m["email"],
+                    "name": m["name"],
+                    "conversations_7d": m["conversations_7d"],
+                    "conversations_30d": m["conversations_30d"],
+                    "conversations_all_time": m["conversations_all_time"],
+                    "last_seen": _utc_z(m["latest_event_at"]),
+                }
+                for m in people.rows.order_by("email").iterator()
+            ],
+        }
+        report["group"] = {"kind": group.kind, "name": group.name} if group else None
+        report["weekly"] = [_week(w) for w in rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)]
+        baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
+        report["baseline"] = {"label": baseline.label, **_week(baseline.figures)} if baseline else None
+        self.stdout.write(json.dumps(report, ensure_ascii=False))
+
+
+def _week(figures: rollout.WeekFigures) -> dict:
+    return {
+        "week": figures.week,
+        "start": figures.start.isoformat(),
+        "partial": figures.partial,
+        "active_users": figures.active_users,
+        "seats": figures.seats,
+        "utilisation": figures.utilisation,
+        "conversations": figures.conversations,
+        "conversations_per_active_user": figures.conversations_per_active_user,
+        "suppressed": figures.suppressed,
+    }
+
+
+def _utc_z(instant) -> str:
+    return instant.astimezone(ZoneInfo("UTC")).isoformat(timespec="microseconds").replace("+00:00", "Z")

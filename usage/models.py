@@ -1,0 +1,75 @@
+"""TODO docstring (from analytics/models.py)."""
+
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DailyActivity(models.Model):
+    """Per member per calendar day (in `timezone`) counts; every dashboard figure reads these.
+
+    Rows with no member hold the events of service accounts and actor-less rows, which count
+    in event totals but never as users.
+    """
+
+    timezone = models.CharField(max_length=64)
+    day = models.DateField()
+    member = models.ForeignKey("people.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="daily_activity", db_constraint=False
+    )
+    events = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+    projects = models.PositiveIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)
+    last_event_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "analytics_dailyactivity"
+        verbose_name_plural = "daily activity"
+        indexes = [
+            models.Index(fields=["timezone", "day"], name="activity_tz_day"),
+            models.Index(fields=["timezone", "member", "day"], name="activity_tz_member_day"),
+        ]
+        permissions = [
+            ("view_dashboard", "Can view the usage dashboard"),
+            ("view_member_detail", "Can see per-member usage (pseudonymous until names are revealed)"),
+        ]
+
+
+class DailyTotal(models.Model):
+    """Organisation-wide figures per calendar day in `timezone`, summed from DailyActivity.
+
+    Charts and cards read these few hundred rows instead of scanning the per-member rollup.
+    """
+
+    timezone = models.CharField(max_length=64)
+    day = models.DateField()
+    active_users = models.PositiveIntegerField(default=0)
+    events = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+    projects = models.PositiveIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "analytics_dailytotal"
+        constraints = [models.UniqueConstraint(fields=["timezone", "day"], name="daily_total_unique_day")]
+
+
+class MemberTotal(models.Model):
+    """Per member, in `timezone`: the first and last active day and all-time counts.
+
+    The member table reads one row per member from here, corrected for days after the as-of day.
+    """
+
+    timezone = models.CharField(max_length=64)
+    member = models.ForeignKey("people.Member", null=True, blank=True, on_delete=models.CASCADE, related_name="totals", db_constraint=False
+    )
+    first_day = models.DateField()
+    last_day = models.DateField()
+    last_event_at = models.DateTimeField()
+    events = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "analytics_membertotal"
+        indexes = [models.Index(fields=["timezone", "member"], name="member_total_tz_member")]

@@ -1,0 +1,11 @@
+"""TODO docstring (from analytics/tasks.py)."""
+
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def reporting_timezone_rebuild_task(timezone: str, previous: str) -> None:
+    from usage.services.reporting_timezone import reporting_timezone_rebuild
+
+    reporting_timezone_rebuild(timezone=timezone, previous=previous)

@@ -1,0 +1,141 @@
+"""TODO docstring (from analytics/views.py)."""
+
+
+from datetime import timedelta
+
+from usage.forms import as_of_from_query, group_from_query
+from usage.selectors import activity, rollout
+from usage.selectors.data_health import data_health_get
+from usage.tables import MemberActivityTable, NamedMemberActivityTable
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django_tables2 import RequestConfig
+
+from audit.services import access_note
+from people.selectors import roster_counts_get
+from portal import privacy
+from portal.models import Scope
+from portal.roles import DASHBOARD_PERMISSION
+from portal.selectors import reporting_timezone_get
+
+LEADERBOARD_SIZE = 10
+
+
+def _dashboard_context(request, *, tab: str) -> dict:
+    """What every dashboard tab shows: the as-of form, the timezone and the summary cards."""
+    form, as_of, chosen = as_of_from_query(request.GET)
+    group_form, group = group_from_query(request.GET)
+    timezone = reporting_timezone_get()
+    access_note(request, scope=Scope.AGGREGATE)
+    # Links between tabs keep a chosen day and group; without them they follow "today" and everyone.
+    keep = {key: value for key, value in (("as_of", as_of.isoformat() if chosen else ""), ("group", request.GET.get("group", "") if group else "")) if value}
+    return {
+        "group_form": group_form,
+        "group": group,
+        "group_param": keep.get("group", ""),
+        "tab_query": f"?{urlencode(keep)}" if keep else "",
+        "tab": tab,
+        "as_of_form": form,
+        "as_of": as_of,
+        "timezone": timezone,
+        "definitions": activity.DEFINITIONS,
+        "totals": activity.usage_totals_get(as_of=as_of, timezone=timezone, group=group),
+        "suppression_marker": privacy.suppression_marker(),
+    }
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def dashboard_overview(request):
+    context = _dashboard_context(request, tab="overview")
+    return render(request, "usage/overview.html", context)
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def dashboard_conversations(request):
+    """Conversation counts for everyone; per-member rows only for individual-detail viewers."""
+    context = _dashboard_context(request, tab="conversations")
+    as_of, timezone = context["as_of"], context["timezone"]
+    group = context["group"]
+    viewer = privacy.viewer_for_request(request)
+    context.update(
+        windows=activity.conversation_windows_get(as_of=as_of, timezone=timezone, group=group),
+        distribution=activity.conversation_distribution_get(as_of=as_of, timezone=timezone, group=group),
+        viewer=viewer,
+    )
+    if viewer.sees_people:
+        people = activity.member_activity_list(viewer=viewer, as_of=as_of, timezone=timezone, group=group)
+        leaderboard = activity.member_leaderboard_list(
+            viewer=viewer, as_of=as_of, timezone=timezone, limit=LEADERBOARD_SIZE, group=group
+        )
+        table_class = NamedMemberActivityTable if viewer.sees_names else MemberActivityTable
+        table = table_class(people.rows)
+        RequestConfig(request, paginate=True).configure(table)  # ?sort= and ?page=, applied in SQL
+        shown = list(table.page.object_list.data) if table.page else []
+        access_note(
+            request,
+            scope=viewer.scope,
+            person_rows=len(shown) + len(leaderboard.rows),
+            members=[row["id"] for row in [*shown, *leaderboard.rows] if "id" in row],
+        )
+        context.update(
+            table=table,
+            people_suppressed=people.suppressed,
+            leaderboard=leaderboard.rows,
+            sort=request.GET.get(table.prefixed_order_by_field, ""),
+        )
+    return render(request, "usage/conversations.html", context)
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def dashboard_rollout(request):
+    """The rollout week by week, for the organisation or one group: KPIs against last week and the
+    baseline, adoption and lifecycle, the teams, and where enablement lags."""
+    context = _dashboard_context(request, tab="rollout")
+    as_of, timezone, group = context["as_of"], context["timezone"], context["group"]
+    team_sort = request.GET.get("team_sort", "team")
+    # This week and last week; the chart's JSON view reads every week.
+    weeks = rollout.weekly_figures_list(
+        as_of=as_of, timezone=timezone, group=group, first_week=rollout.week_start(as_of) - timedelta(days=7)
+    )
+    baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
+    this_week, last_week, comparisons = rollout.kpi_comparisons_list(weeks=weeks, baseline=baseline)
+    viewer = privacy.viewer_for_request(request)
+    context.update(
+        rollout_definitions=rollout.DEFINITIONS,
+        rolling=rollout.rolling_activity_get(as_of=as_of, timezone=timezone, group=group),
+        this_week=this_week,
+        last_week=last_week,
+        baseline=baseline,
+        comparisons=comparisons,
+        details=rollout.week_details_list(as_of=as_of, timezone=timezone, group=group),
+        teams=rollout.team_rows_sort(rollout.team_rows_list(as_of=as_of, timezone=timezone), sort=team_sort),
+        team_sort=team_sort,
+        gaps=rollout.enablement_gaps_list(as_of=as_of, timezone=timezone, drop_percent=settings.ROLLOUT_DROP_ALERT_PERCENT),
+        gap_hints=rollout.GAP_HINTS,
+        roster_counts=roster_counts_get(),
+        viewer=viewer,
+    )
+    if viewer.sees_people:
+        never_active = rollout.seat_holders_never_active_list(viewer=viewer, as_of=as_of, timezone=timezone)
+        access_note(
+            request,
+            scope=viewer.scope,
+            person_rows=len(never_active),
+            members=[row["id"] for row in never_active if "id" in row],
+        )
+        context["never_active"] = never_active
+    return render(request, "usage/rollout.html", context)
+
+
+
+@login_required
+@permission_required("ingest.view_upload", raise_exception=True)
+def data_health(request):
+    access_note(request, scope=Scope.NONE)
+    health = data_health_get(timezone=reporting_timezone_get())
+    return render(request, "usage/data_health.html", {"health": health})
