@@ -82,7 +82,7 @@ ADMIN_SITE = {
     "admin/autocomplete/": [AL, AL, AL, 403, 403, 403],  # no field asked for
     "admin/jsi18n/": STAFF,
     "admin/r/<path:content_type_id>/<path:object_id>/": [AL, AL, AL, 404, 404, 404],  # members have no public page
-    "admin/^(?P<app_label>auth|django_celery_beat|portal|audit|people|notes|ingest|retention)/$": STAFF,  # asked for people
+    "admin/^(?P<app_label>auth|django_celery_beat|portal|audit|people|notes|ingest|retention)/$": [AL, AL, AL, 200, 404, 200],  # asked for people (the roster): auditors have nothing there
     "admin/(?P<url>.*)$": [AL, AL, AL, 404, 404, 404],  # asked for a page that does not exist
 }
 

@@ -21,6 +21,7 @@ import pytest
 
 from ingest.models import Event, Upload
 from ingest.services import uploads
+from usage.services import rollups
 from people.models import Member
 from usage.models import DailyActivity, DailyTotal, MemberTotal
 
@@ -422,7 +423,7 @@ def test_an_internal_error_midway_also_leaves_no_rows(import_bytes, earlier_good
 def test_a_failure_after_the_rows_are_written_leaves_existing_members_as_they_were(
     import_bytes, earlier_good_upload, monkeypatch
 ):
-    real = uploads.rollups_refresh_span
+    real = rollups.rollups_refresh_span
     calls = []
 
     def rollups_broke(**kwargs):  # the import's refresh fails; the clean-up's works
@@ -431,7 +432,7 @@ def test_a_failure_after_the_rows_are_written_leaves_existing_members_as_they_we
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(uploads, "rollups_refresh_span", rollups_broke)
+    monkeypatch.setattr(rollups, "rollups_refresh_span", rollups_broke)
     assert_failed(import_bytes(sample("claude_enterprise_audit.csv")), "internal error")
     assert db_state() == earlier_good_upload
 

@@ -76,7 +76,7 @@ def test_an_unknown_timezone_is_refused(client, superuser):
 
 
 def test_the_dashboard_says_when_the_figures_are_being_rebuilt(client, viewer):
-    PortalSettings.objects.create(pk=1, reporting_timezone="Europe/Berlin", rebuild_status="running", rebuild_progress=40)
+    PortalSettings.objects.update_or_create(pk=1, defaults={"reporting_timezone": "Europe/Berlin", "rebuild_status": "running", "rebuild_progress": 40})
     client.force_login(viewer)
 
     html = client.get(reverse("dashboard-overview")).content.decode()

@@ -11,7 +11,7 @@ from django_celery_beat.models import PeriodicTask
 
 from retention.models import PurgeReceipt
 
-TASK = "analytics.tasks.retention_purge_task"
+TASK = "retention.tasks.retention_purge_task"
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ def test_defaults(settings):
     assert settings.SESSION_MAX_HOURS == 10
     assert settings.SESSION_COOKIE_AGE == 10 * 3600
     position = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-    assert settings.MIDDLEWARE[position + 1] == "analytics.security.SessionExpiryMiddleware"
+    assert settings.MIDDLEWARE[position + 1] == "portal.security.SessionExpiryMiddleware"
 
 
 def shift(client, **clocks: timedelta) -> None:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from ingest.models import Event, Upload
 from ingest.services import uploads
+from usage.services import rollups
 from ingest.services.uploads import UploadBusy, upload_create, upload_process
 from people.models import Member
 from usage.models import DailyActivity
@@ -47,8 +48,10 @@ def make_stale(upload: Upload, settings, *, by_seconds: int = 5) -> None:
 
 
 def die_on_call(monkeypatch, name: str, call: int) -> None:
-    """The worker dies on the given call of a function of the upload service."""
-    real = getattr(uploads, name)
+    """The worker dies on the given call of a step of the import (the upload service's, or the
+    rollup refresh its events_changed signal runs)."""
+    module = rollups if name == "rollups_refresh_span" else uploads
+    real = getattr(module, name)
     calls = []
 
     def dying(*args, **kwargs):
@@ -57,7 +60,7 @@ def die_on_call(monkeypatch, name: str, call: int) -> None:
             raise WorkerDied
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(uploads, name, dying)
+    monkeypatch.setattr(module, name, dying)
 
 
 def crashed_upload(monkeypatch, settings, *, dies_in: str, call: int) -> Upload:
