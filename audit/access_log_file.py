@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/exports.py)."""
-
+"""The rows of the access-log CSV: one per record, cells escaped for spreadsheets."""
 
 from __future__ import annotations
 

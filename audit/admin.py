@@ -1,4 +1,4 @@
-"""TODO docstring (from analytics/admin.py)."""
+"""The access log in the admin: read-only for everyone, superusers included."""
 
 from datetime import UTC
 

@@ -9,7 +9,7 @@ from portal.models import Scope
 
 
 class AccessNotedAdmin(admin.ModelAdmin):
-    """Says what a list, change page or history showed, for the access log (analytics.middleware).
+    """Says what a list, change page or history showed, for the access log (audit.middleware).
 
     `access_scope` is what the pages show about people; `access_members` the member ids one
     object shows (and a row with none is not about a person).

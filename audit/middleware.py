@@ -1,5 +1,9 @@
-"""TODO docstring (from analytics/middleware.py)."""
+"""Writes the access log: every audited request, every refusal (403), every failed login.
 
+A request is audited when its URL name is in AUDITED_URL_NAMES or it is an admin page of an
+audited model; views add what they showed through audit.services.access_note.
+If the record cannot be written the response is withheld: nothing is shown unlogged.
+"""
 
 from __future__ import annotations
 

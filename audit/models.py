@@ -1,5 +1,6 @@
-"""TODO docstring (from analytics/models.py)."""
-
+"""The access log: one append-only record per request that showed usage data, per name reveal,
+per refusal and per failed login.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class AccessRecord(models.Model):
     """One request that showed usage data, a name reveal, a denied attempt or a failed login.
 
     Append-only: the model refuses changes and deletes, and on PostgreSQL a trigger does too
-    (migration 0003). The one way out is analytics.services.access_log.access_log_purge.
+    (analytics migration 0003). The one way out is audit.services.access_log_purge.
     """
 
     class Action(models.TextChoices):

@@ -1,5 +1,5 @@
 """Name reveals: an individual-detail viewer sees names for NAMES_REVEAL_MINUTES after giving a
-justification; the access log records both the reveal and the hide (see analytics.views)."""
+justification; the access log records both the reveal and the hide (see audit.reveal_views)."""
 
 from __future__ import annotations
 

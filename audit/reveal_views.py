@@ -1,6 +1,4 @@
-"""TODO docstring (from analytics/views.py)."""
-
-
+"""Revealing names (with a justification, for NAMES_REVEAL_MINUTES) and hiding them again."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required

@@ -1,6 +1,6 @@
 """Writing the access log: one record per request that showed usage data or was refused.
 
-Views say what they showed with `access_note`; analytics.middleware.AccessLogMiddleware writes the
+Views say what they showed with `access_note`; audit.middleware.AccessLogMiddleware writes the
 record after the response is built. `access_log_purge` is the only way records are ever deleted.
 """
 

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/tables.py)."""
-
+"""The access-log table of the auditors' page."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ def _by(*fields: str) -> tuple[str, ...]:
 
 
 class AccessRecordTable(tables.Table):
-    """The access log (analytics.selectors.access_log.access_record_list), newest first; times in UTC.
+    """The access log (audit.selectors.access_record_list), newest first; times in UTC.
 
     Paged with LazyPaginator: no COUNT(*) over a log that grows with every page view.
     """

@@ -1,6 +1,6 @@
 """The access log for privacy auditors: a filterable page and the same records as CSV.
 
-Both are audited by analytics.middleware like every page; they show no usage data (Scope.NONE).
+Both are audited by audit.middleware like every page; they show no usage data (Scope.NONE).
 """
 
 from itertools import chain

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/exports.py)."""
-
+"""What a dashboard export file starts with: its provenance block."""
 
 from __future__ import annotations
 

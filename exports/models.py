@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/models.py)."""
-
+"""Dashboard exports: a file built in the background, downloadable by its creator until it expires."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """What a dashboard export holds: the figures of one dashboard view, as sections of rows.
 
-Every figure comes from analytics.selectors.usage, asked with the export's stored scope
+Every figure comes from usage.selectors.activity, asked with the export's stored scope
 (Viewer(scope=...)), so the privacy rules (minimum group size, pseudonyms, names) are the
 dashboard's own. A suppressed figure is the marker text, never 0 or blank.
 """

@@ -2,7 +2,7 @@
 downloadable by their creator until they expire (RetentionSettings.exports_days).
 
 The scope (what the file may show about people) is decided when the export is requested and stored
-on it; the task asks analytics.selectors.exports for the rows under that scope.
+on it; the task asks exports.selectors for the rows under that scope.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def export_create(*, user, view: str, format: str, as_of: date, sort: str, scope
 
 
 def _group(value: str) -> Group | None:
-    """The stored "kind:name" of a filtered export (see analytics.forms.GroupForm)."""
+    """The stored "kind:name" of a filtered export (see usage.forms.GroupForm)."""
     if not value:
         return None
     kind, name = value.split(":", 1)

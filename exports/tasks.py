@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/tasks.py)."""
-
+"""Celery tasks of exports, thin shims over exports.services."""
 
 from celery import shared_task
 

@@ -1,7 +1,7 @@
 """Dashboard exports: request one from a dashboard view (POST), follow its progress, download it.
 
 An export is seen only by its creator (or a superuser); anyone else gets 404. Downloads are
-audited (analytics.middleware) with what the file shows. An expired export answers 410 Gone, and
+audited (audit.middleware) with what the file shows. An expired export answers 410 Gone, and
 its file is deleted from storage then.
 """
 

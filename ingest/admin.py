@@ -1,6 +1,6 @@
-"""TODO docstring (from analytics/admin.py)."""
-
-
+"""The upload pages in the admin (importers upload there and follow the progress) and the
+read-only event list.
+"""
 
 from django import forms
 from django.conf import settings

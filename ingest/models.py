@@ -1,5 +1,7 @@
-"""TODO docstring (from analytics/models.py)."""
+"""Uploads of audit-log exports and the events imported from them.
 
+Never stored, by design: see NEVER_STORED (the transparency page lists it).
+"""
 
 from __future__ import annotations
 

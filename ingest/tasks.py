@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/tasks.py)."""
-
+"""Celery tasks of ingest, thin shims over ingest.services."""
 
 from celery import shared_task
 

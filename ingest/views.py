@@ -1,6 +1,4 @@
-"""TODO docstring (from analytics/views.py)."""
-
-
+"""An upload's progress (polled by its admin page) and its rejected-row report."""
 
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, JsonResponse

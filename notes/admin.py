@@ -1,6 +1,6 @@
-"""TODO docstring (from analytics/admin.py)."""
-
-
+"""The admin of notes: milestones for superusers (one baseline at most); notes and their
+revisions read-only (they are written on the notes page).
+"""
 
 from django import forms
 from django.contrib import admin

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/models.py)."""
-
+"""Milestones of the rollout (one may be the baseline week) and champion notes with their edit history."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""TODO docstring (from analytics/admin.py)."""
-
-
+"""The admin of people: HR's roster (imported and edited by importers) and the read-only member list."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -69,7 +67,7 @@ class RosterEntryForm(forms.ModelForm):
 @admin.register(RosterEntry)
 class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
     """HR's roster for Log importers (and superusers): imported from CSV or XLSX with a preview
-    (analytics.roster), listed with the people seen in the logs but missing from it.
+    (people.resources), listed with the people seen in the logs but missing from it.
 
     People join the roster through the import (which lower-cases emails and sets pseudonyms), so
     there is no add form; nobody deletes here (a member's deletion would take their events along).

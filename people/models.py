@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/models.py)."""
-
+"""People: members (everyone the logs or HR's roster name), teams, departments and cohorts."""
 
 from __future__ import annotations
 
@@ -50,7 +49,7 @@ class Member(models.Model):
 
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=200, blank=True)
-    # "Member 4F2A-9C1B": a keyed hash of the email (analytics.selectors.privacy.member_pseudonym),
+    # "Member 4F2A-9C1B": a keyed hash of the email (portal.privacy.member_pseudonym),
     # stored so tables can sort by it; what people without a reveal see instead of the name.
     pseudonym = models.CharField(max_length=24, blank=True, db_index=True)
     anthropic_uuid = models.CharField("Anthropic uuid", max_length=64, blank=True)

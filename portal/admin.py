@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/admin.py)."""
-
+"""The portal settings in the admin (superusers): the reporting timezone and its rollup rebuild."""
 
 from zoneinfo import available_timezones
 

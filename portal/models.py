@@ -1,5 +1,6 @@
-"""TODO docstring (from analytics/models.py)."""
-
+"""Settings kept in the database (the reporting timezone, the retention periods and their
+change history) and the scope of what a response shows about people.
+"""
 
 from __future__ import annotations
 

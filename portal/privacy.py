@@ -57,7 +57,7 @@ class Viewer:
 OPERATOR = Viewer(scope=Scope.NAMED)
 
 
-# Where a name reveal's end (ISO instant) lives in the viewer's session; analytics.services.reveal writes it.
+# Where a name reveal's end (ISO instant) lives in the viewer's session; audit.reveal writes it.
 REVEAL_SESSION_KEY = "names_revealed_until"
 
 

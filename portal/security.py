@@ -16,7 +16,7 @@ from django.utils import timezone
 # --- Session limits ---------------------------------------------------------------------------
 
 # Session keys (Unix timestamps): when the person logged in and when they were last active.
-# analytics.signals writes LOGIN_AT on user_logged_in; SessionExpiryMiddleware keeps LAST_SEEN.
+# portal.receivers writes LOGIN_AT on user_logged_in; SessionExpiryMiddleware keeps LAST_SEEN.
 LOGIN_AT = "portal_login_at"
 LAST_SEEN = "portal_last_seen"
 # LAST_SEEN is rewritten at most this often, so not every request saves the session.

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/exports.py)."""
-
+"""Writing rows to CSV and XLSX files safely: formula cells escaped, a provenance block first."""
 
 from __future__ import annotations
 

@@ -1,6 +1,4 @@
-"""TODO docstring (from analytics/views.py)."""
-
-
+"""The portal's front door."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect

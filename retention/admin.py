@@ -1,6 +1,6 @@
-"""TODO docstring (from analytics/admin.py)."""
-
-
+"""The admin of retention: the settings (for privacy auditors and superusers, every change
+recorded) and the purge receipts (read-only), with a warning when the scheduled purge is overdue.
+"""
 
 from django import forms
 from django.contrib import admin, messages

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/models.py)."""
-
+"""What the retention purge keeps about itself: a receipt for every run."""
 
 from __future__ import annotations
 

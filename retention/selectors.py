@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/selectors/retention.py)."""
-
+"""Reading the state of the retention purge: whether the scheduled purge is overdue."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -31,6 +31,7 @@ from ingest.models import Event, Upload
 from portal.selectors import Cutoff, retention_cutoffs_get, retention_settings_get
 from retention.models import PurgeReceipt
 from usage.models import DailyActivity, DailyTotal
+from portal.db import table_lock
 from usage.services.rollups import member_totals_rebuild, rollups_lock
 
 logger = logging.getLogger(__name__)
@@ -91,11 +92,8 @@ def _cutoff_json(cutoff: Cutoff) -> dict:
 def _receipt_start(*, dry_run: bool, **fields) -> tuple[PurgeReceipt, PurgeReceipt | None]:
     """Write the receipt of a new run; also return a real run still going, if any (then this one must not)."""
     with transaction.atomic():
-        # SQLite transactions here are IMMEDIATE and so already exclusive; PostgreSQL needs the lock
-        # so that two runs cannot both see no running one.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {PurgeReceipt._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        # Two runs cannot both see no running one.
+        table_lock(PurgeReceipt, mode="SHARE ROW EXCLUSIVE")
         running = None
         if not dry_run:
             running = PurgeReceipt.objects.filter(

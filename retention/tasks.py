@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/tasks.py)."""
-
+"""Celery tasks of retention, thin shims over its services (the beat schedule runs the purge)."""
 
 from celery import shared_task
 

@@ -1,6 +1,4 @@
-"""TODO docstring (from analytics/views.py)."""
-
-
+"""The transparency page ("What we keep"), for every logged-in person."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render

@@ -1,8 +1,8 @@
 """Chart data as JSON for Chart.js, built on django-chartjs's BaseLineChartView.
 
 Each view answers {"labels", "datasets": [{"label", "data"}], "timezone", "as_of", "suppressed",
-"marker", "notes", "milestones"}; the series come from analytics.selectors.usage, the champion notes
-and milestones dated within the chart's days from analytics.selectors.notes (drawn as markers).
+"marker", "notes", "milestones"}; the series come from usage.selectors.activity, the champion notes
+and milestones dated within the chart's days from notes.selectors (drawn as markers).
 When the group is smaller than the minimum group size every value is null (a gap, never a zero)
 and "suppressed" is true. Colours are left to static/usage/js/charts.js, which follows
 the admin's light/dark theme.

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/models.py)."""
-
+"""The daily rollups every usage figure reads, and the timezones they are kept in."""
 
 from __future__ import annotations
 
@@ -73,3 +72,17 @@ class MemberTotal(models.Model):
     class Meta:
         db_table = "analytics_membertotal"
         indexes = [models.Index(fields=["timezone", "member"], name="member_total_tz_member")]
+
+
+class RollupTimezone(models.Model):
+    """A timezone whose rollups are kept: the reporting timezone, and each one a report asked for.
+
+    Imports refresh the days they touch in every kept timezone. `complete`: a build from every
+    stored event has finished, so the rollups cover all events and reports may trust them.
+    """
+
+    timezone = models.CharField(max_length=64, unique=True)
+    complete = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.timezone} ({'complete' if self.complete else 'being built'})"

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/tables.py)."""
-
+"""The per-member activity tables (pseudonymous, or named during a reveal)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""TODO docstring (from analytics/tasks.py)."""
-
+"""Celery tasks of usage, thin shims over its services."""
 
 from celery import shared_task
 

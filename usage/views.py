@@ -1,5 +1,7 @@
-"""TODO docstring (from analytics/views.py)."""
-
+"""The dashboard pages (overview, conversations, rollout) and the data-health page. Views stay
+thin: read the as-of day and group, ask usage.selectors for every figure (privacy rules
+included), render, and say what was shown (access_note) for the access log.
+"""
 
 from datetime import timedelta
 

@@ -49,7 +49,7 @@ KNOWN_EVENTS = frozenset(
     """.split()
 )
 
-# The longest values the database columns take (analytics.models; this module has no ORM). A row
+# The longest values the database columns take (ingest.models; this module has no ORM). A row
 # with a longer event name, entity id or actor email/uuid is rejected rather than let it fail the
 # whole upload on PostgreSQL; a longer name is cut.
 MAX_EVENT, MAX_ENTITY_TYPE, MAX_ENTITY_ID = 100, 50, 100

@@ -34,6 +34,7 @@ from ingest.importers.audit_log import (
 from ingest.models import Event, Upload
 from ingest.services.events import event_bulk_insert
 from people.models import Member
+from portal.db import table_lock
 from portal.privacy import member_pseudonym
 from portal.selectors import retention_cutoff_get, retention_settings_get
 from ingest.signals import events_changed
@@ -87,19 +88,12 @@ def upload_process(*, upload_id: int) -> Upload | None:
     return upload
 
 
-def _lock_uploads() -> None:
-    # SQLite transactions here are IMMEDIATE and so already exclusive; PostgreSQL needs a table lock
-    # so that two workers cannot both see "nothing running" and start at once.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {Upload._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-
-
 def _upload_claim(*, upload_id: int) -> Upload | None:
     now = timezone.now()
     live_since = now - timedelta(seconds=settings.UPLOAD_STALE_AFTER_SECONDS)
     with transaction.atomic():
-        _lock_uploads()
+        # Two workers cannot both see "nothing running" and start at once.
+        table_lock(Upload, mode="SHARE ROW EXCLUSIVE")
         upload = Upload.objects.filter(pk=upload_id).first()
         if upload is None or upload.status in (Upload.Status.DONE, Upload.Status.FAILED):
             return None

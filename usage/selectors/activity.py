@@ -7,7 +7,7 @@ days before it (likewise 30). Conversations, projects and files count `conversat
 `project_created` and `file_uploaded` events whoever the actor is; users are members with at
 least one event of any kind.
 
-Privacy (analytics.selectors.privacy) is applied here, so no page can forget it: every figure
+Privacy (portal.privacy) is applied here, so no page can forget it: every figure
 about the organisation is None when it has fewer than MIN_GROUP_SIZE users up to `as_of`, and
 per-member rows are only returned to viewers who may see people, under pseudonyms until names
 are revealed.

@@ -9,7 +9,7 @@ Definitions (shared by the Rollout page and `usage_report`):
 - A group is the roster members of a team, department or cohort. With a group, every figure
   covers those members only; without one, the organisation (conversations then count every
   conversation_created event, as on the dashboard).
-- Privacy: a group is shown only under analytics.selectors.privacy.subgroup_is_shown (its roster
+- Privacy: a group is shown only under portal.privacy.subgroup_is_shown (its roster
   members, and the rest of the roster, each k or more or none); the organisation follows the
   dashboard's rule. A hidden group's figures are all None and `suppressed` is True.
 """

@@ -1,7 +1,8 @@
 """Daily rollups: per member per calendar day in a timezone, recomputed from raw events.
 
-Rollups are kept for the reporting timezone and for any other timezone a report asked for;
-an import refreshes the days it touched in each of them.
+Rollups are kept (RollupTimezone) for the reporting timezone and for each other timezone a report
+asked for; an import refreshes the days it touched in each kept timezone, and in no other. A
+timezone's rollups are trusted only once a full build from every stored event has finished.
 """
 
 from __future__ import annotations
@@ -10,11 +11,17 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
+from contextlib import nullcontext
+
 from django.db import connection, transaction
+from django.db.models import Max, Min
 
 from ingest.models import Event
-from usage.models import DailyActivity, DailyTotal, MemberTotal
+from portal.db import table_lock
+from portal.selectors import reporting_timezone_get
+from usage.models import DailyActivity, DailyTotal, MemberTotal, RollupTimezone
+
+ROLLUP_MODELS = (DailyActivity, DailyTotal, MemberTotal)
 
 _INSERT_DAY = """
 INSERT INTO {rollup} (timezone, day, member_id, events, conversations, projects, files, last_event_at)
@@ -57,16 +64,15 @@ def day_bounds_utc(*, day: date, timezone: str) -> tuple[datetime, datetime]:
 def rollups_lock() -> None:
     """Serialise rollup writers (imports, first reports in a new timezone) until the transaction ends.
 
-    Readers are not blocked. SQLite transactions here are IMMEDIATE and so already exclusive.
+    Readers are not blocked.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {DailyActivity._meta.db_table} IN EXCLUSIVE MODE")
+    table_lock(DailyActivity)
 
 
 def rollup_timezones() -> list[str]:
-    kept = set(DailyActivity.objects.values_list("timezone", flat=True).distinct())
-    return sorted(kept | {settings.REPORTING_TIMEZONE})
+    """The timezones whose rollups imports keep current: the kept ones and the reporting timezone."""
+    kept = set(RollupTimezone.objects.values_list("timezone", flat=True))
+    return sorted(kept | {reporting_timezone_get()})
 
 
 def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
@@ -136,21 +142,43 @@ def _statistics_update() -> None:
             cursor.execute("PRAGMA optimize")
 
 
-def rollup_rebuild(*, timezone: str) -> None:
-    """Build a timezone's rollups from all events (for a report in a timezone not kept yet)."""
-    span = Event.objects.order_by("occurred_at").values_list("occurred_at", flat=True)
-    first, last = span.first(), span.last()
+def rollup_rebuild(*, timezone: str, days_per_transaction: int | None = None, on_progress=None) -> None:
+    """Build a timezone's rollups from every stored event, replacing what it had, and keep the
+    timezone (complete) from then on.
+
+    In one transaction; or, with `days_per_transaction`, a slice of days per transaction so that
+    readers and imports are never held up long (imports meanwhile refresh the days they touch, as
+    the timezone is kept from the start). `on_progress(percent)` is called after each slice.
+    """
+    span = Event.objects.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+    with transaction.atomic() if days_per_transaction is None else nullcontext():
+        with transaction.atomic():
+            rollups_lock()
+            RollupTimezone.objects.update_or_create(timezone=timezone, defaults={"complete": False})
+            for model in ROLLUP_MODELS:
+                model.objects.filter(timezone=timezone).delete()
+        days = [] if span["first"] is None else local_days(first=span["first"], last=span["last"], timezone=timezone)
+        step = days_per_transaction or max(len(days), 1)
+        for start in range(0, len(days), step):
+            rollup_refresh(timezone=timezone, days=days[start : start + step])
+            if on_progress is not None:
+                on_progress(min(start + step, len(days)) * 100 // len(days))
+        RollupTimezone.objects.filter(timezone=timezone).update(complete=True)
+
+
+def rollups_drop(*, timezone: str) -> None:
+    """Stop keeping a timezone's rollups (the previous reporting timezone, once the new one is built)."""
     with transaction.atomic():
         rollups_lock()
-        for model in (DailyActivity, DailyTotal, MemberTotal):
+        for model in ROLLUP_MODELS:
             model.objects.filter(timezone=timezone).delete()
-        if first is not None:
-            rollup_refresh(timezone=timezone, days=local_days(first=first, last=last, timezone=timezone))
+        RollupTimezone.objects.filter(timezone=timezone).delete()
 
 
 def rollup_ensure(*, timezone: str) -> None:
-    """Build a timezone's rollups unless they exist; two callers at once build them once."""
+    """Build a timezone's rollups unless they are complete (cover every stored event); two callers
+    at once build them once."""
     with transaction.atomic():
         rollups_lock()
-        if not DailyActivity.objects.filter(timezone=timezone).exists() and Event.objects.exists():
+        if not RollupTimezone.objects.filter(timezone=timezone, complete=True).exists():
             rollup_rebuild(timezone=timezone)

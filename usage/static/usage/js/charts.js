@@ -1,5 +1,5 @@
 // Draws every <canvas data-chart-url="..."> as a Chart.js chart from the JSON that
-// analytics/charts.py serves ({labels, datasets: [{label, data}], timezone, suppressed, marker}):
+// usage/charts.py serves ({labels, datasets: [{label, data}], timezone, suppressed, marker}):
 // a line chart, or bars with data-chart-type="bar". Null values are gaps, never zeros; a suppressed
 // group (fewer people than the minimum group size) gets a message instead of a chart.
 // Colours follow the admin's light/dark theme. Marks the canvas data-chart-ready="true" when done.
