@@ -516,6 +516,7 @@ def demo_roster_apply(*, seed: int) -> None:
     """Give the demo organisation a roster (teams, departments, a pilot cohort, seats), a baseline
     week, a wave-2 milestone and a few champion notes, so the Rollout page has something to show."""
     from notes.models import ChampionNote, Milestone
+    from notes.services import note_create
     from people.models import Cohort, Department, Member, Team
 
     rng = random.Random(seed)
@@ -537,4 +538,5 @@ def demo_roster_apply(*, seed: int) -> None:
     Milestone.objects.get_or_create(label="Before broad enablement", defaults={"date": start + timedelta(days=21), "is_baseline": True})
     Milestone.objects.get_or_create(label="Wave 2", defaults={"date": start + timedelta(days=42)})
     for days, text in [(14, "Office hours started"), (45, "MCP servers enabled"), (70, "SSO outage in the morning")]:
-        ChampionNote.objects.get_or_create(date=start + timedelta(days=days), text=text)
+        if not ChampionNote.objects.filter(date=start + timedelta(days=days), text=text).exists():
+            note_create(user=None, date=start + timedelta(days=days), text=text)

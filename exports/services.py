@@ -49,14 +49,6 @@ def export_create(*, user, view: str, format: str, as_of: date, sort: str, scope
     return export
 
 
-def _group(value: str) -> Group | None:
-    """The stored "kind:name" of a filtered export (see usage.forms.GroupForm)."""
-    if not value:
-        return None
-    kind, name = value.split(":", 1)
-    return Group(kind, name)
-
-
 def export_enqueue(*, export: Export) -> None:
     from exports.tasks import export_build_task
 
@@ -108,9 +100,9 @@ def _export_write(export: Export) -> None:
         as_of=as_of,
         timezone=zone,
         sort=export.parameters.get("sort", ""),
-        group=_group(export.parameters.get("group", "")),
+        group=Group.parse(export.parameters.get("group", "")),
     )
-    group = _group(export.parameters.get("group", ""))
+    group = Group.parse(export.parameters.get("group", ""))
     provenance = files.dashboard_provenance_rows(
         title=f"{TITLES[export.view]} export",
         username=export.username,

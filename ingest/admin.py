@@ -12,7 +12,7 @@ from django.utils.html import format_html
 
 from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
 from ingest.models import Event, Upload
-from ingest.services.uploads import upload_enqueue
+from ingest.services.uploads import upload_create
 from portal.models import Scope
 
 
@@ -76,11 +76,9 @@ class UploadAdmin(AccessNotedAdmin):
 
     def save_model(self, request, obj, form, change):
         uploaded = form.cleaned_data["file"]
-        obj.original_name = uploaded.name[:255]
-        obj.size_bytes = uploaded.size
-        obj.uploaded_by = request.user
-        super().save_model(request, obj, form, change)
-        upload_enqueue(upload=obj)
+        created = upload_create(file=uploaded, name=uploaded.name, uploaded_by=request.user)
+        # The admin goes on with its own object (history, message, redirect): make it the stored upload.
+        obj.__dict__.update(created.__dict__)
 
     def response_add(self, request, obj, post_url_continue=None):
         # Land on the upload's own page, where its progress shows.

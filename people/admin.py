@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportMixin
@@ -14,7 +13,6 @@ from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
 from audit.services import access_note
 from people.models import Member, RosterEntry
 from people.resources import RosterResource
-from people.selectors import seen_in_logs_q
 from portal.models import Scope
 
 
@@ -43,7 +41,7 @@ class OnRosterFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             return queryset.filter(on_roster=True)
         if self.value() == "no":
-            return queryset.filter(on_roster=False).filter(seen_in_logs_q())
+            return queryset.filter(on_roster=False).seen_in_logs()
         return queryset
 
 
@@ -90,12 +88,8 @@ class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
         return [member.pk]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(Q(on_roster=True) | seen_in_logs_q())
-            .prefetch_related("cohorts")
-        )
+        members = super().get_queryset(request)
+        return (members.on_roster() | members.seen_in_logs()).prefetch_related("cohorts")
 
     @admin.display(description="cohorts")
     def cohort_names(self, member: RosterEntry) -> str:

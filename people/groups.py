@@ -1,19 +1,17 @@
-"""Groups of people a dashboard can be filtered to: the roster members of a team, department or cohort."""
+"""Groups of people a dashboard can be filtered to: the roster members of a team, department or
+cohort, written "kind:name" in a query string or a stored export."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
-from people.models import Member
-
+# Each kind of group, with the member field that names it.
 GROUP_KINDS = {"team": "team__name", "department": "department__name", "cohort": "cohorts__name"}
 
 
 @dataclass(frozen=True)
 class Group:
-    """A filter: the roster members of one team, department or cohort."""
+    """A filter: the roster members of one team, department or cohort (Member.objects.in_group)."""
 
     kind: str
     name: str
@@ -22,17 +20,24 @@ class Group:
         if self.kind not in GROUP_KINDS:
             raise ValueError(f"A group is a team, department or cohort, not {self.kind!r}")
 
+    @classmethod
+    def parse(cls, value: str) -> Group | None:
+        """"team:Data" -> Group("team", "Data"); empty -> None (the whole organisation)."""
+        if not value:
+            return None
+        kind, separator, name = value.partition(":")
+        if not separator or not name:
+            raise ValueError(f"A group is written kind:name, not {value!r}")
+        return cls(kind, name)
+
+    @property
+    def param(self) -> str:
+        """The "kind:name" form that parse reads."""
+        return f"{self.kind}:{self.name}"
+
+    @property
+    def lookup(self) -> str:
+        return GROUP_KINDS[self.kind]
+
     def __str__(self) -> str:
         return f"{self.kind} {self.name}"
-
-
-def group_members(*, group: Group) -> QuerySet[Member]:
-    return Member.objects.filter(on_roster=True, **{GROUP_KINDS[group.kind]: group.name}).distinct()
-
-
-def group_size_get(*, group: Group) -> int:
-    return group_members(group=group).count()
-
-
-def roster_size_get() -> int:
-    return Member.objects.filter(on_roster=True).count()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 
 
 class Team(models.Model):
@@ -40,6 +43,33 @@ class Cohort(models.Model):
         return self.name
 
 
+class MemberQuerySet(models.QuerySet):
+    """The rules about who is who, in one place: on the roster, holding a seat, in a group."""
+
+    def on_roster(self) -> MemberQuerySet:
+        return self.filter(on_roster=True)
+
+    def seat_holders_on(self, day: date) -> MemberQuerySet:
+        """Roster members whose seat covers `day` (seat_start through seat_end, both included;
+        no seat_end while the seat lasts)."""
+        return self.seat_holders_in(start=day, end=day)
+
+    def seat_holders_in(self, *, start: date, end: date) -> MemberQuerySet:
+        """Roster members with a seat on any day from `start` through `end`."""
+        if end < start:
+            raise ValueError(f"The period ends ({end}) before it starts ({start}).")
+        return self.on_roster().filter(seat_start__lte=end).filter(Q(seat_end__isnull=True) | Q(seat_end__gte=start))
+
+    def in_group(self, group) -> MemberQuerySet:
+        """The roster members a group filter covers (people.groups.Group: a team, department or cohort)."""
+        return self.on_roster().filter(**{group.lookup: group.name}).distinct()
+
+    def seen_in_logs(self) -> MemberQuerySet:
+        """Members the logs have named: a first sighting recorded, or events stored."""
+        Event = self.model._meta.get_field("events").related_model  # ingest's, which people may not import
+        return self.filter(Q(first_seen__isnull=False) | Exists(Event.objects.filter(member=OuterRef("pk"))))
+
+
 class Member(models.Model):
     """A person whose usage is analysed, identified by lower-cased email.
 
@@ -64,6 +94,8 @@ class Member(models.Model):
     cohorts = models.ManyToManyField(Cohort, blank=True, related_name="members", db_table="analytics_member_cohorts")
     seat_start = models.DateField(null=True, blank=True)
     seat_end = models.DateField(null=True, blank=True, help_text="Last day with a seat; empty while the seat lasts")
+
+    objects = MemberQuerySet.as_manager()
 
     class Meta:
         db_table = "analytics_member"

@@ -28,6 +28,7 @@ from datetime import datetime
 from typing import Hashable, Mapping
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from portal.models import Scope
@@ -51,6 +52,13 @@ class Viewer:
     @property
     def sees_names(self) -> bool:
         return self.scope == Scope.NAMED
+
+    def member_fields(self, *, refused: str = "Per-member figures are for individual-detail viewers.") -> tuple[str, ...]:
+        """The Member fields a per-member row may hold for this viewer: the pseudonym, and id, email
+        and name only while names are revealed. Refuses viewers who may not see people at all."""
+        if not self.sees_people:
+            raise PermissionDenied(refused)
+        return ("id", "pseudonym", "email", "name") if self.sees_names else ("pseudonym",)
 
 
 # For management commands run by operators, who can read the database anyway.

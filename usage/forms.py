@@ -89,5 +89,4 @@ def group_from_query(query):
     form = GroupForm(query)
     if not form.is_valid() or not form.cleaned_data["group"]:
         return GroupForm(), None
-    kind, name = form.cleaned_data["group"].split(":", 1)
-    return form, Group(kind, name)
+    return form, Group.parse(form.cleaned_data["group"])

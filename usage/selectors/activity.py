@@ -19,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import (
     Case,
     Count,
@@ -34,7 +33,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from people.groups import Group, group_members, group_size_get, roster_size_get
+from people.groups import Group
+from people.selectors import group_members, group_size_get, roster_size_get
 from people.models import Member
 from portal import privacy
 from usage.models import DailyActivity, DailyTotal, MemberTotal
@@ -294,12 +294,8 @@ FIGURE_FIELDS = ("conversations_7d", "conversations_30d", "conversations_all_tim
 
 
 def _people_fields(viewer: privacy.Viewer) -> tuple[str, ...]:
-    """What a per-member row holds: the pseudonym and figures; id, email and name only when named."""
-    if not viewer.sees_people:
-        raise PermissionDenied("Per-member figures are for individual-detail viewers.")
-    if viewer.sees_names:
-        return ("id", "pseudonym", "email", "name", *FIGURE_FIELDS)
-    return ("pseudonym", *FIGURE_FIELDS)
+    """What a per-member row holds: what the viewer may see of the member, and the figures."""
+    return (*viewer.member_fields(), *FIGURE_FIELDS)
 
 
 def member_activity_list(

@@ -22,11 +22,11 @@ from datetime import date, timedelta
 
 from usage.models import DailyActivity, DailyTotal, MemberTotal
 from usage.selectors import activity
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from notes.models import Milestone
-from people.groups import Group, group_members, roster_size_get
+from people.groups import Group
+from people.selectors import group_members, roster_size_get
 from people.models import Member
 from people.selectors import seats_in_period_count, seats_on_day_count
 from portal import privacy
@@ -316,7 +316,7 @@ class TeamRow:
 
 
 def _roster_team_sizes() -> dict[str, int]:
-    teams = Member.objects.filter(on_roster=True, team__isnull=False).values("team__name").annotate(n=Count("pk"))
+    teams = Member.objects.on_roster().filter(team__isnull=False).values("team__name").annotate(n=Count("pk"))
     return dict(teams.values_list("team__name", "n"))
 
 
@@ -346,8 +346,7 @@ def _per_team_week(*, start: date, as_of: date, timezone: str) -> dict[str, tupl
     end = start + timedelta(days=6)
     activity = _team_activity(first=start, last=min(end, as_of), timezone=timezone)
     seats = dict(
-        Member.objects.filter(on_roster=True, team__isnull=False, seat_start__lte=end)
-        .filter(Q(seat_end__isnull=True) | Q(seat_end__gte=start))
+        Member.objects.seat_holders_in(start=start, end=end).filter(team__isnull=False)
         .values("team__name")
         .annotate(n=Count("pk"))
         .values_list("team__name", "n")
@@ -437,10 +436,8 @@ def enablement_gaps_list(*, as_of: date, timezone: str, drop_percent: int) -> li
 def seat_holders_never_active_list(*, viewer: privacy.Viewer, as_of: date, timezone: str) -> list[dict]:
     """Roster members with a seat on the as-of day and no activity ever, for individual-detail
     viewers: pseudonyms, and names only while revealed (empty when the organisation is hidden)."""
-    fields = ("id", "pseudonym", "email", "name", "team__name") if viewer.sees_names else ("pseudonym", "team__name")
-    if not viewer.sees_people:
-        raise PermissionDenied("Seat holders are listed for individual-detail viewers only.")
+    fields = (*viewer.member_fields(refused="Seat holders are listed for individual-detail viewers only."), "team__name")
     if not activity.group_shown(group=None, as_of=as_of, timezone=timezone):
         return []
-    holders = Member.objects.filter(on_roster=True, seat_start__lte=as_of).filter(Q(seat_end__isnull=True) | Q(seat_end__gte=as_of))
+    holders = Member.objects.seat_holders_on(as_of)
     return list(holders.exclude(daily_activity__timezone=timezone).order_by("pseudonym").values(*fields))

@@ -6,7 +6,8 @@ from usage.selectors import activity, rollout
 from usage.services.rollups import rollup_ensure
 from django.core.management.base import BaseCommand, CommandError
 
-from people.groups import GROUP_KINDS, Group, group_members
+from people.groups import GROUP_KINDS, Group
+from people.selectors import group_members
 from portal import privacy
 from portal.selectors import reporting_today
 from portal.selectors import reporting_timezone_get
