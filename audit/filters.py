@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import django_filters
-from usage.forms import EARLIEST_AS_OF, LATEST_AS_OF
+from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from django import forms
 from django.db.models import Q, QuerySet
 

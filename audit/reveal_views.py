@@ -12,7 +12,7 @@ from audit.services import access_note
 from portal import privacy
 from portal.models import Scope
 from portal.roles import MEMBER_DETAIL_PERMISSION
-from usage.forms import RevealForm
+from audit.forms import RevealForm
 
 
 def _next_url(request, default: str = "dashboard-conversations") -> str:

@@ -11,7 +11,6 @@ ROLLOUT_CHAMPIONS = "Rollout champions"
 
 DASHBOARD_PERMISSION = "usage.view_dashboard"
 MEMBER_DETAIL_PERMISSION = "usage.view_member_detail"
-UPLOAD_PERMISSION = "ingest.add_upload"
 ACCESS_LOG_PERMISSION = "audit.view_accessrecord"
 
 # What each group may do, as app_label.codename.

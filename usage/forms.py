@@ -1,4 +1,4 @@
-"""The dashboard's one input: the as-of day (?as_of=YYYY-MM-DD)."""
+"""The dashboards' inputs: the as-of day (?as_of=YYYY-MM-DD) and the group (?group=kind:name)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from datetime import date
 from django import forms
 
 from people.groups import Group
+from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_today
 
-# Outside these, day arithmetic in the selectors overflows or the daily series grows absurdly long.
-EARLIEST_AS_OF = date(2000, 1, 1)
-LATEST_AS_OF = date(2099, 12, 31)
 
 
 class AsOfForm(forms.Form):
@@ -47,21 +45,6 @@ def as_of_from_query(query) -> tuple[AsOfForm, date, bool]:
     if form.cleaned_data["as_of"] is None:  # ?as_of= left empty
         return AsOfForm(initial={"as_of": today}), today, False
     return form, form.cleaned_data["as_of"], True
-
-
-class RevealForm(forms.Form):
-    justification = forms.CharField(
-        label="Why do you need to see names?",
-        min_length=10,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="For example the coaching conversation or HR case this is for. It is kept in the access log.",
-        error_messages={
-            "required": "Say why you need to see names; the justification is kept in the access log.",
-            "min_length": "Give a little more detail (at least %(limit_value)d characters).",
-        },
-    )
-    next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 def group_choices() -> list[tuple[str, list[tuple[str, str]]]]:

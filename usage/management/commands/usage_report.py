@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from people.groups import GROUP_KINDS, Group
 from people.selectors import group_members
 from portal import privacy
+from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_today
 from portal.selectors import reporting_timezone_get
 
@@ -34,8 +35,8 @@ class Command(BaseCommand):
             as_of = date.fromisoformat(options["as_of"]) if options["as_of"] else reporting_today(timezone=timezone)
         except ValueError:
             raise CommandError("--as-of must be a date as YYYY-MM-DD") from None
-        if not date(2000, 1, 1) <= as_of <= date(2099, 12, 31):
-            raise CommandError("--as-of must lie between 2000-01-01 and 2099-12-31")
+        if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+            raise CommandError(f"--as-of must lie between {EARLIEST_AS_OF} and {LATEST_AS_OF}")
         group = next((Group(kind, options[kind]) for kind in GROUP_KINDS if options.get(kind)), None)
         if group is not None and not group_members(group=group).exists():
             raise CommandError(f"No roster members in {group}: check the name, or import the roster first.")
