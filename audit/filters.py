@@ -10,11 +10,11 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import django_filters
-from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from django import forms
 from django.db.models import Q, QuerySet
 
 from audit.models import AccessRecord
+from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.models import Scope
 from portal.selectors import reporting_timezone_get
 

@@ -1,4 +1,5 @@
-"""Writing the access log: one record per request that showed usage data or was refused.
+"""Writing the access log (one record per request that showed usage data or was refused) and name
+reveals (an individual-detail viewer sees names for NAMES_REVEAL_MINUTES after a justification).
 
 Views say what they showed with `access_note`; audit.middleware.AccessLogMiddleware writes the
 record after the response is built. `access_log_purge` is the only way records are ever deleted.
@@ -8,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from audit.models import AccessRecord
 from portal.models import SCOPE_ORDER, Scope
+from portal.privacy import REVEAL_SESSION_KEY
 from portal.security import client_ip
 
 # The PostgreSQL trigger of migration 0003 lets a DELETE through only for records older than this
@@ -91,3 +95,15 @@ def access_log_purge(*, before: datetime) -> int:
         if postgresql:  # closed again at once, even when an outer transaction goes on
             cursor.execute("SELECT set_config(%s, '', true)", [PURGE_SETTING])
         return deleted
+
+
+# --- Name reveals --------------------------------------------------------------------------------
+
+def names_reveal(*, session) -> datetime:
+    until = timezone.now() + timedelta(minutes=settings.NAMES_REVEAL_MINUTES)
+    session[REVEAL_SESSION_KEY] = until.isoformat()
+    return until
+
+
+def names_hide(*, session) -> None:
+    session.pop(REVEAL_SESSION_KEY, None)

@@ -1,25 +1,30 @@
-"""The access log for privacy auditors: a filterable page and the same records as CSV.
+"""The access log for privacy auditors (a filterable page and the same records as CSV), and the
+name reveal and hide of individual-detail viewers.
 
 Both are audited by audit.middleware like every page; they show no usage data (Scope.NONE).
 """
 
 from itertools import chain
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
+from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from audit import access_log_file
+from audit import selectors
 from audit.filters import AccessRecordFilter
+from audit.forms import RevealForm
 from audit.models import AccessRecord
 from audit.selectors import access_record_list
-from audit.services import access_note
+from audit.services import access_note, names_hide, names_reveal
 from audit.tables import AccessRecordTable
-from portal import spreadsheets
+from portal import privacy, spreadsheets
 from portal.models import Scope
-from portal.roles import ACCESS_LOG_PERMISSION
+from portal.roles import ACCESS_LOG_PERMISSION, MEMBER_DETAIL_PERMISSION
 
 
 @login_required
@@ -54,8 +59,51 @@ def access_log_csv(request):
     )
     access_note(request, scope=Scope.NONE, action=AccessRecord.Action.EXPORT)
     response = StreamingHttpResponse(
-        spreadsheets.csv_lines(chain(provenance, access_log_file.access_log_rows(records))),
+        spreadsheets.csv_lines(chain(provenance, selectors.access_log_rows(records))),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="access-log-{generated_at:%Y%m%d-%H%M%S}.csv"'
     return response
+
+
+# --- Revealing and hiding names ------------------------------------------------------------------
+
+def _next_url(request, default: str = "dashboard-conversations") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return redirect(default).url
+
+
+@login_required
+@permission_required(MEMBER_DETAIL_PERMISSION, raise_exception=True)
+def names_reveal_view(request):
+    """Ask why, then show names for NAMES_REVEAL_MINUTES; the justification goes into the access log."""
+    form = RevealForm(request.POST or None, initial={"next": request.GET.get("next", "")})
+    if request.method == "POST" and form.is_valid():
+        names_reveal(session=request.session)
+        access_note(
+            request,
+            scope=Scope.NONE,
+            action=AccessRecord.Action.REVEAL,
+            justification=form.cleaned_data["justification"],
+        )
+        messages.info(request, "Names are visible now. Every page you open is logged.")
+        return redirect(_next_url(request))
+    access_note(request, scope=Scope.NONE)
+    return render(
+        request,
+        "audit/reveal.html",
+        {"form": form, "minutes": privacy.reveal_minutes(), "next": _next_url(request)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MEMBER_DETAIL_PERMISSION, raise_exception=True)
+def names_hide_view(request):
+    names_hide(session=request.session)
+    access_note(request, scope=Scope.NONE, action=AccessRecord.Action.HIDE)
+    messages.info(request, "Names are hidden again.")
+    return redirect(_next_url(request))

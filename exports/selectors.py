@@ -12,13 +12,13 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from usage.selectors import activity
 from django.db.models import F
 
 from exports.models import Export
 from people.groups import Group
 from portal import privacy
 from portal.models import SCOPE_ORDER, Scope
+from usage.selectors import activity
 
 VIEWS = ("overview", "conversations")
 LEADERBOARD_SIZE = 10  # as on the conversations page

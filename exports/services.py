@@ -24,8 +24,7 @@ from exports.selectors import ExportContent, export_content_get
 from people.groups import Group
 from portal import privacy, spreadsheets
 from portal.models import Scope
-from portal.selectors import retention_settings_get
-from portal.selectors import reporting_timezone_get
+from portal.selectors import reporting_timezone_get, retention_settings_get
 
 logger = logging.getLogger(__name__)
 

@@ -28,10 +28,10 @@ from audit.models import AccessRecord
 from audit.services import access_log_purge
 from exports.models import Export
 from ingest.models import Event, Upload
+from portal.db import table_lock
 from portal.selectors import Cutoff, retention_cutoffs_get, retention_settings_get
 from retention.models import PurgeReceipt
 from usage.models import DailyActivity, DailyTotal
-from portal.db import table_lock
 from usage.services.rollups import member_totals_rebuild, rollups_lock
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from retention.transparency import transparency_get
+from retention.selectors import transparency_get
 
 
 @login_required

@@ -13,8 +13,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import cached_property
 
-from usage.forms import as_of_from_query, group_from_query
-from usage.selectors import activity, rollout
 from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.utils.decorators import method_decorator
@@ -27,6 +25,8 @@ from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
 from portal.selectors import reporting_timezone_get
+from usage.forms import as_of_from_query, group_from_query
+from usage.selectors import activity, rollout
 
 
 @method_decorator(never_cache, name="dispatch")

@@ -11,7 +11,6 @@ from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_today
 
 
-
 class AsOfForm(forms.Form):
     as_of = forms.DateField(
         label="As of",

@@ -5,11 +5,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 import django_tables2 as tables
-from usage.selectors import activity
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils.timezone import localtime
+
 from portal.selectors import reporting_timezone_get
+from usage.selectors import activity
 
 
 def _ordered(field: str):

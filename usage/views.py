@@ -5,10 +5,6 @@ included), render, and say what was shown (access_note) for the access log.
 
 from datetime import timedelta
 
-from usage.forms import as_of_from_query, group_from_query
-from usage.selectors import activity, rollout
-from usage.selectors.data_health import data_health_get
-from usage.tables import MemberActivityTable, NamedMemberActivityTable
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
@@ -21,6 +17,10 @@ from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
 from portal.selectors import reporting_timezone_get
+from usage.forms import as_of_from_query, group_from_query
+from usage.selectors import activity, rollout
+from usage.selectors.data_health import data_health_get
+from usage.tables import MemberActivityTable, NamedMemberActivityTable
 
 LEADERBOARD_SIZE = 10
 

@@ -33,11 +33,11 @@ from ingest.importers.audit_log import (
 )
 from ingest.models import Event, Upload
 from ingest.services.events import event_bulk_insert
+from ingest.signals import events_changed
 from people.models import Member
 from portal.db import table_lock
 from portal.privacy import member_pseudonym
 from portal.selectors import retention_cutoff_get, retention_settings_get
-from ingest.signals import events_changed
 
 logger = logging.getLogger(__name__)
 

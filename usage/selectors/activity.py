@@ -34,8 +34,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from people.groups import Group
-from people.selectors import group_members, group_size_get, roster_size_get
 from people.models import Member
+from people.selectors import group_members, group_size_get, roster_size_get
 from portal import privacy
 from usage.models import DailyActivity, DailyTotal, MemberTotal
 

@@ -20,16 +20,20 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from usage.models import DailyActivity, DailyTotal, MemberTotal
-from usage.selectors import activity
 from django.db.models import Count, QuerySet, Sum
 
 from notes.models import Milestone
 from people.groups import Group
-from people.selectors import group_members, roster_size_get
 from people.models import Member
-from people.selectors import seats_in_period_count, seats_on_day_count
+from people.selectors import (
+    group_members,
+    roster_size_get,
+    seats_in_period_count,
+    seats_on_day_count,
+)
 from portal import privacy
+from usage.models import DailyActivity, DailyTotal, MemberTotal
+from usage.selectors import activity
 
 DEFINITIONS = {
     "week": "ISO weeks, Monday to Sunday, in the reporting timezone; the as-of week counts up to the as-of day.",

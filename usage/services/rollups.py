@@ -8,10 +8,9 @@ timezone's rollups are trusted only once a full build from every stored event ha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-from contextlib import nullcontext
 
 from django.db import connection, transaction
 from django.db.models import Max, Min

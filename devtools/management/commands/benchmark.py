@@ -170,9 +170,10 @@ class Command(BaseCommand):
     # -- pages and selectors -----------------------------------------------------------------------
 
     def _pages(self, end: date, runs: int) -> tuple[list[dict], list[dict]]:
-        from usage.selectors import activity
         from django.contrib.auth.models import User
         from django.test import Client
+
+        from usage.selectors import activity
 
         user = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
             "bench-admin", "bench@example.com", None

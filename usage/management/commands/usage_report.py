@@ -2,16 +2,15 @@ import json
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from usage.selectors import activity, rollout
-from usage.services.rollups import rollup_ensure
 from django.core.management.base import BaseCommand, CommandError
 
 from people.groups import GROUP_KINDS, Group
 from people.selectors import group_members
 from portal import privacy
 from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
-from portal.selectors import reporting_today
-from portal.selectors import reporting_timezone_get
+from portal.selectors import reporting_timezone_get, reporting_today
+from usage.selectors import activity, rollout
+from usage.services.rollups import rollup_ensure
 
 
 class Command(BaseCommand):
