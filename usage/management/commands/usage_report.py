@@ -14,10 +14,10 @@ from usage.services.rollups import rollup_ensure
 
 
 class Command(BaseCommand):
-    help = "Print the usage figures the dashboard shows, as one JSON object."
+    help = "Print the usage figures the dashboard shows: a summary, or with --json every figure as one JSON object."
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true", help="Print JSON (the only format so far).")
+        parser.add_argument("--json", action="store_true", help="Print every figure as one JSON object (the report contract).")
         parser.add_argument("--as-of", help="YYYY-MM-DD; default today in the timezone.")
         parser.add_argument("--tz", help="Timezone for calendar days; default REPORTING_TIMEZONE.")
         groups = parser.add_mutually_exclusive_group()
@@ -85,7 +85,29 @@ class Command(BaseCommand):
         report["weekly"] = [_week(w) for w in rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)]
         baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
         report["baseline"] = {"label": baseline.label, **_week(baseline.figures)} if baseline else None
-        self.stdout.write(json.dumps(report, ensure_ascii=False))
+        self.stdout.write(json.dumps(report, ensure_ascii=False) if options["json"] else _summary(report))
+
+
+def _summary(report: dict) -> str:
+    """The headline figures for a person at a shell; --json has them all."""
+    def shown(value) -> str:
+        return f"fewer than {report['min_group_size']} people" if value is None else f"{value:,}"
+
+    totals, conversations = report["totals"], report["conversations"]
+    group = f", {report['group']['kind']} {report['group']['name']}" if report["group"] else ""
+    lines = [
+        f"Usage as of {report['as_of']} ({report['timezone']}{group})",
+        f"  users {shown(totals['users'])}, projects {shown(totals['projects'])}, files {shown(totals['files'])}",
+        f"  conversations: last 7 days {shown(conversations['last_7_days'])}, last 30 days "
+        f"{shown(conversations['last_30_days'])}, all time {shown(conversations['all_time'])}",
+    ]
+    lines += [
+        f"  {week['week']}{' (partial)' if week['partial'] else ''}: {shown(week['active_users'])} active, "
+        f"{shown(week['seats'])} seats, {shown(week['conversations'])} conversations"
+        for week in report["weekly"][-4:]
+    ]
+    lines.append("Every figure, per day, week and member: usage_report --json")
+    return "\n".join(lines)
 
 
 def _week(figures: rollout.WeekFigures) -> dict:
