@@ -18,7 +18,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # through to the password check and does everything else as AxesStandaloneBackend does, so every
 # login over HTTP (the login form, the admin, live_server) is still watched and locked out.
 AUTHENTICATION_BACKENDS = [  # noqa: F405
-    "tests.test_security_login.RequestlessLoginAxesBackend",
+    "testing.auth.RequestlessLoginAxesBackend",
     *AUTHENTICATION_BACKENDS[1:],  # noqa: F405
 ]
 
