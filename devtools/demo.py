@@ -34,7 +34,6 @@ import unicodedata
 import zipfile
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate
-from pathlib import Path
 
 DOMAIN = "example.com"
 CSV_NAME = "audit_logs.csv"
@@ -492,18 +491,6 @@ def _activity(
             continue
         append(f'{stamp},{p.actor},{event},{event_info},"{entity}",{device}\n')
     return rows
-
-
-def demo_daily_counts(path: Path) -> dict[date, int]:
-    """Rows per calendar day (UTC) of an export written by demo_export_write."""
-    per_day: dict[date, int] = {}
-    with zipfile.ZipFile(path) as archive, archive.open(CSV_NAME) as member:
-        reader = csv.reader(io.TextIOWrapper(member, encoding="utf-8", newline=""))
-        next(reader)
-        for row in reader:
-            day = date.fromisoformat(row[0][:10])
-            per_day[day] = per_day.get(day, 0) + 1
-    return per_day
 
 
 DEMO_TEAMS = [

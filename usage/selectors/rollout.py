@@ -4,7 +4,10 @@ Definitions (shared by the Rollout page and `usage_report`):
 - Weeks are ISO weeks, Monday to Sunday, as calendar days in the reporting timezone; the week of
   the as-of day is partial when the as-of day is not its Sunday, and only counts up to as-of.
 - Active users in a week: members with any event in it. Seats in a week: roster members with a
-  seat on any day of it. Utilisation: active users / seats (None when there are no seats).
+  seat on any day of it. Utilisation (`utilisation`): the week's active users / its seats (None
+  when there are no seats); per team in the by-team table. The Rollout page's card shows another
+  window on purpose, `utilisation_last_7_days`: active users in the 7 days up to as-of / the seats
+  held on the as-of day.
   Conversations per active user: conversations / active users (None when nobody was active).
 - A group is the roster members of a team, department or cohort. With a group, every figure
   covers those members only; without one, the organisation (conversations then count every
@@ -39,7 +42,7 @@ DEFINITIONS = {
     "week": "ISO weeks, Monday to Sunday, in the reporting timezone; the as-of week counts up to the as-of day.",
     "active_users": "Members with at least one event in the week.",
     "seats": "Roster members with a seat on any day of the week.",
-    "utilisation": "Active users divided by seats.",
+    "utilisation": "Per ISO week: the week's active users divided by the roster members with a seat on any day of it.",
     "conversations": "conversation_created events in the week (by the group's members when a group is chosen).",
     "conversations_per_active_user": "Conversations divided by active users.",
 }
@@ -75,6 +78,11 @@ def week_label(start: date) -> str:
 
 def _ratio(numerator: int, denominator: int) -> float | None:
     return round(numerator / denominator, 4) if denominator else None
+
+
+def utilisation(*, active_users: int, seats: int) -> float | None:
+    """What utilisation means everywhere: active users over seats (None without seats)."""
+    return _ratio(active_users, seats)
 
 
 def _of_members(rows: QuerySet, members: QuerySet | None) -> QuerySet:
@@ -127,7 +135,7 @@ def weekly_figures_list(
             partial=end < start + timedelta(days=6),
             active_users=active,
             seats=seats,
-            utilisation=_ratio(active, seats),
+            utilisation=utilisation(active_users=active, seats=seats),
             conversations=conversations,
             conversations_per_active_user=_ratio(conversations, active),
         )
@@ -159,7 +167,8 @@ DEFINITIONS.update(
     monthly_active_users="Members with an event in the 30 days up to the as-of day.",
     stickiness="Average daily active users over the 30 days up to the as-of day, divided by monthly active users.",
     seats_today="Roster members whose seat covers the as-of day.",
-    utilisation_today="Weekly active users (last 7 days) divided by the seats on the as-of day.",
+    utilisation_last_7_days="Active users in the 7 days up to the as-of day, divided by the seats held on the as-of day. "
+    "It differs from the ISO week's utilisation in the table: another window, and seats on one day.",
     project_adoption="Share of the week's active users who created a project.",
     file_adoption="Share of the week's active users who uploaded a file.",
     new="Active this week for the first time ever.",
@@ -176,7 +185,7 @@ class RollingActivity:
     monthly_active_users: int | None
     stickiness: float | None
     seats: int | None
-    utilisation: float | None
+    utilisation_last_7_days: float | None
     suppressed: bool = False
 
 
@@ -198,7 +207,7 @@ def rolling_activity_get(*, as_of: date, timezone: str, group: Group | None = No
         monthly_active_users=monthly,
         stickiness=round(daily_sum / 30 / monthly, 4) if monthly else None,
         seats=seats,
-        utilisation=_ratio(weekly, seats),
+        utilisation_last_7_days=utilisation(active_users=weekly, seats=seats),
     )
 
 
@@ -284,7 +293,7 @@ class Comparison:
 KPI_ROWS = [
     ("active_users", "Active users"),
     ("seats", "Seats"),
-    ("utilisation", "Utilisation"),
+    ("utilisation", "Utilisation (ISO week)"),
     ("conversations", "Conversations"),
     ("conversations_per_active_user", "Conversations per active user"),
 ]
@@ -382,7 +391,7 @@ def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
                 team=name,
                 members=size,
                 weekly_active_users=active,
-                utilisation=_ratio(active, seats),
+                utilisation=utilisation(active_users=active, seats=seats),
                 conversations_per_active_user=_ratio(conversations, active),
                 change_vs_last_week=active - last.get(name, (0, 0, 0))[0],
                 change_vs_baseline=active - base.get(name, (0, 0, 0))[0] if base is not None else None,

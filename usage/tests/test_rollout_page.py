@@ -141,7 +141,7 @@ def test_rolling_active_users_stickiness_and_utilisation(rollout):
     # Active days to 2025-10-28 (Berlin): a on 10-20 and 10-26, b on 10-21, c on 10-28.
     assert (figures.daily_active_users, figures.weekly_active_users, figures.monthly_active_users) == (1, 2, 3)
     assert figures.stickiness == round(4 / 30 / 3, 4)  # 4 member-days over 30 days, 3 monthly actives
-    assert (figures.seats, figures.utilisation) == (1, 2.0)  # on 10-28 only a's seat (c's starts 10-29)
+    assert (figures.seats, figures.utilisation_last_7_days) == (1, 2.0)  # on 10-28 only a's seat (c's starts 10-29)
 
 
 def test_the_page_counts_people_missing_from_the_roster(client, viewer, rollout):
