@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = "People"
+
+    def ready(self):
+        from people import receivers
+
+        receivers.connect()

@@ -113,3 +113,14 @@ class RosterEntry(Member):
         proxy = True
         verbose_name = "roster entry"
         verbose_name_plural = "roster"
+
+
+class PopulationVersion(models.Model):
+    """A token that changes whenever who is in which group may have changed (people.services),
+    so that what depends on the population, such as the groups privacy hides, is cached per version."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "population version"

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from people.groups import Group
-from people.models import Member
+from people.groups import GROUP_KINDS, Group
+from people.models import Member, PopulationVersion
+from portal import privacy
 
 
 def group_members(*, group: Group) -> QuerySet[Member]:
@@ -40,3 +41,31 @@ def seats_in_period_count(*, start: date, end: date, members: QuerySet[Member] |
 def roster_counts_get() -> tuple[int, int]:
     """(members on the roster, members seen in the logs but not on the roster)."""
     return roster_size_get(), Member.objects.filter(on_roster=False).seen_in_logs().count()
+
+
+def group_memberships_list() -> list[frozenset[Group]]:
+    """Everyone the organisation's figures count (roster members, and people seen in the logs but
+    not on the roster), each with the groups they belong to: only roster members are in groups."""
+    population = Member.objects.on_roster() | Member.objects.seen_in_logs()
+    groups: dict[int, set[Group]] = {pk: set() for pk in population.values_list("pk", flat=True)}
+    roster = Member.objects.on_roster()
+    for kind, lookup in GROUP_KINDS.items():
+        for pk, name in roster.filter(**{f"{lookup}__isnull": False}).values_list("pk", lookup):
+            groups[pk].add(Group(kind, name))
+    return [frozenset(member_groups) for member_groups in groups.values()]
+
+
+_hidden_cache: dict[tuple, frozenset[Group]] = {}
+
+
+def groups_hidden_get() -> frozenset[Group]:
+    """The groups whose figures no page, chart, export or report may show (portal.privacy.groups_hidden),
+    computed once per population version and minimum group size."""
+    token = PopulationVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
+    # The counts also catch a bulk write that forgot population_changed (an UPDATE sends no signal).
+    counts = Member.objects.aggregate(members=Count("pk"), roster=Count("pk", filter=Q(on_roster=True)))
+    key = (token, counts["members"], counts["roster"], privacy.min_group_size())
+    if key not in _hidden_cache:
+        _hidden_cache.clear()  # only the current version is ever asked for again
+        _hidden_cache[key] = frozenset(privacy.groups_hidden(memberships=group_memberships_list()))
+    return _hidden_cache[key]

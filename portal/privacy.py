@@ -7,25 +7,25 @@
 - Minimum group size k (settings.MIN_GROUP_SIZE): a figure about a group of people is shown only
   when the group has at least k members (or none at all: its zeros describe no one). Otherwise
   every figure of the group is None, shown as "fewer than k people".
-- Complementary suppression, so a hidden group cannot be recovered by subtraction:
-  * A filtered group (a subset of a parent, say one team of the organisation) is shown only when
-    it has at least k members AND the rest of its parent is either empty or at least k members.
-    (An empty filtered group shows its zeros.)
-    Otherwise parent minus subset would give the figures of fewer than k people.
-  * When a parent is split into parts (the teams of the organisation, say), every part below k is
-    hidden. Parent minus the visible parts describes the hidden parts plus the people in no part;
-    if those together are fewer than k (but not none), the smallest visible parts are hidden too,
-    until they are k or more (or every part is hidden). Show people in no part as a part of their
-    own ("No team") if you want them visible; they then follow the same rule.
+- Suppression that survives subtraction (`groups_hidden`): the population is everyone the
+  organisation's figures count, roster members and people seen in the logs but not on the roster.
+  Every person has a signature, the set of visible groups (departments, teams, cohorts, any kind)
+  they belong to; people with one signature form an atom. Every additive figure of a visible
+  group (counts, sums, distinct actives per day or week) is a sum over its atoms, so no sum or
+  difference of visible groups' figures can isolate less than one atom. The rule: every non-empty
+  atom has at least k people; where one has fewer, groups are hidden (the smallest first, ties by
+  name) until it holds. What it does not protect: knowing beforehand who was active (an atom of k
+  people of whom only one was active still shows that one person's activity).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import Counter
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Hashable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -121,20 +121,32 @@ def group_is_shown(*, size: int) -> bool:
     return size == 0 or size >= min_group_size()
 
 
-def subgroup_is_shown(*, size: int, parent_size: int) -> bool:
-    """A filtered group may be shown: it and the rest of its parent are each empty or k or more."""
-    return group_is_shown(size=size) and group_is_shown(size=parent_size - size)
+def groups_hidden(*, memberships: Iterable[frozenset[Hashable]]) -> set[Hashable]:
+    """The groups whose figures must be hidden so that every atom of the rest has k or more people.
 
-
-def parts_hidden(*, sizes: Mapping[Hashable, int], parent_size: int) -> set[Hashable]:
-    """The parts of a split parent whose figures must be hidden (see the module docstring)."""
+    `memberships`: one entry per person of the population, the set of groups they belong to
+    (empty for people in no group). Returns the groups to hide; every other group may be shown
+    with any other, and any sum or difference of their figures describes k or more people or none.
+    Hiding a group merges the atoms it told apart, so the loop ends (at worst with every group
+    hidden, when the organisation's own rule decides).
+    """
     k = min_group_size()
-    hidden = {part for part, size in sizes.items() if size < k}
-    unassigned = parent_size - sum(sizes.values())  # never shown on their own
-    hidden_people = sum(sizes[part] for part in hidden) + unassigned
-    visible = sorted((part for part in sizes if part not in hidden), key=lambda part: (sizes[part], str(part)))
-    while 0 < hidden_people < k and visible:
-        part = visible.pop(0)
-        hidden.add(part)
-        hidden_people += sizes[part]
-    return hidden
+    signatures = Counter(frozenset(groups) for groups in memberships)
+    sizes = Counter()
+    for groups, people in signatures.items():
+        for group in groups:
+            sizes[group] += people
+    hidden: set[Hashable] = set()
+    while True:
+        atoms = Counter()
+        for groups, people in signatures.items():
+            atoms[groups - hidden] += people
+        small = [groups for groups, people in atoms.items() if people < k]
+        # Hide a group that tells a small atom apart; an atom of people in no visible group is
+        # told apart by every visible group.
+        candidates = {group for groups in small for group in groups}
+        if small and not candidates:
+            candidates = set(sizes) - hidden
+        if not candidates:
+            return hidden
+        hidden.add(min(candidates, key=lambda group: (sizes[group], str(group))))

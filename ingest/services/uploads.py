@@ -35,6 +35,7 @@ from ingest.models import Event, Upload
 from ingest.services.events import event_bulk_insert
 from ingest.signals import events_changed
 from people.models import Member
+from people.services import population_changed
 from portal.db import table_lock
 from portal.privacy import member_pseudonym
 from portal.selectors import retention_cutoff_get, retention_settings_get
@@ -177,6 +178,7 @@ def _upload_import(upload: Upload) -> None:
         span = Event.objects.filter(upload=upload).aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
         if span["first"] is not None:
             events_changed.send(sender=Upload, first=span["first"], last=span["last"])
+        population_changed()  # members were added or seen; their bulk writes sent no signals
         if state.rows_rejected:
             report.seek(0)
             upload.rejected_report.save(f"upload-{upload.pk}-rejected.csv", File(report), save=False)
@@ -295,6 +297,7 @@ def _upload_fail(upload: Upload, message: str) -> None:
         Member.objects.filter(first_upload=upload, events__isnull=True).delete()
         if span["first"] is not None:
             events_changed.send(sender=Upload, first=span["first"], last=span["last"])
+        population_changed()  # members were added or seen; their bulk writes sent no signals
         Upload.objects.filter(pk=upload.pk).update(
             status=Upload.Status.FAILED,
             error=message,

@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 
 from people.groups import Group
 from people.models import Member
-from people.selectors import group_members, group_size_get, roster_size_get
+from people.selectors import group_members, groups_hidden_get
 from portal import privacy
 from usage.models import DailyActivity, DailyTotal, MemberTotal
 
@@ -120,11 +120,12 @@ def organisation_size_get(*, as_of: date, timezone: str) -> int:
 
 def group_shown(*, group: Group | None, as_of: date, timezone: str) -> bool:
     """Whether figures about `group` may be shown: the organisation (None) by its users up to
-    as-of; a team, department or cohort by its roster members, with the rest of the roster
-    (privacy.subgroup_is_shown: complementary suppression)."""
+    as-of; a team, department or cohort unless the rule over every visible group hides it
+    (people.selectors.groups_hidden_get: no sum or difference of shown groups isolates fewer
+    than k people)."""
     if group is None:
         return privacy.group_is_shown(size=organisation_size_get(as_of=as_of, timezone=timezone))
-    return privacy.subgroup_is_shown(size=group_size_get(group=group), parent_size=roster_size_get())
+    return group not in groups_hidden_get()
 
 
 def _in_group(rows: QuerySet, group: Group | None, field: str = "member") -> QuerySet:

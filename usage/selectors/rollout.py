@@ -12,9 +12,9 @@ Definitions (shared by the Rollout page and `usage_report`):
 - A group is the roster members of a team, department or cohort. With a group, every figure
   covers those members only; without one, the organisation (conversations then count every
   conversation_created event, as on the dashboard).
-- Privacy: a group is shown only under portal.privacy.subgroup_is_shown (its roster
-  members, and the rest of the roster, each k or more or none); the organisation follows the
-  dashboard's rule. A hidden group's figures are all None and `suppressed` is True.
+- Privacy: a group is shown unless people.selectors.groups_hidden_get hides it (the rule over
+  every visible group: no sum or difference isolates fewer than k people); the organisation
+  follows the dashboard's rule. A hidden group's figures are all None and `suppressed` is True.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from people.groups import Group
 from people.models import Member
 from people.selectors import (
     group_members,
-    roster_size_get,
+    groups_hidden_get,
     seats_in_period_count,
     seats_on_day_count,
 )
@@ -348,9 +348,9 @@ def _team_activity(*, first: date, last: date, timezone: str) -> dict[str, tuple
 
 
 def _teams_hidden() -> tuple[dict[str, int], set[str]]:
-    """The roster teams' sizes, and the teams privacy.parts_hidden hides (teams split the roster)."""
-    sizes = _roster_team_sizes()
-    return sizes, privacy.parts_hidden(sizes=sizes, parent_size=roster_size_get())
+    """The roster teams' sizes, and the teams the rule over every visible group hides."""
+    hidden = {group.name for group in groups_hidden_get() if group.kind == "team"}
+    return _roster_team_sizes(), hidden
 
 
 def _per_team_week(*, start: date, as_of: date, timezone: str) -> dict[str, tuple[int, int, int]]:
@@ -369,8 +369,7 @@ def _per_team_week(*, start: date, as_of: date, timezone: str) -> dict[str, tupl
 
 def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
     """Per team of the roster: this ISO week (to as-of) against last week and the baseline. Teams
-    are parts of the roster, so privacy.parts_hidden decides which are hidden (complementary
-    suppression). Figures as in weekly_figures_list with the team as the group."""
+    are hidden as people.selectors.groups_hidden_get says, like every group filter. Figures as in weekly_figures_list with the team as the group."""
     sizes, hidden = _teams_hidden()
     this_start = week_start(as_of)
     this = _per_team_week(start=this_start, as_of=as_of, timezone=timezone)
@@ -448,9 +447,16 @@ def enablement_gaps_list(*, as_of: date, timezone: str, drop_percent: int) -> li
 
 def seat_holders_never_active_list(*, viewer: privacy.Viewer, as_of: date, timezone: str) -> list[dict]:
     """Roster members with a seat on the as-of day and no activity ever, for individual-detail
-    viewers: pseudonyms, and names only while revealed (empty when the organisation is hidden)."""
+    viewers: pseudonyms, and names only while revealed (empty when the organisation is hidden).
+    A row names its team only when that team is shown: a pseudonym beside a hidden team would
+    single the person out."""
     fields = (*viewer.member_fields(refused="Seat holders are listed for individual-detail viewers only."), "team__name")
     if not activity.group_shown(group=None, as_of=as_of, timezone=timezone):
         return []
-    holders = Member.objects.seat_holders_on(as_of)
-    return list(holders.exclude(daily_activity__timezone=timezone).order_by("pseudonym").values(*fields))
+    hidden = {group.name for group in groups_hidden_get() if group.kind == "team"}
+    holders = Member.objects.seat_holders_on(as_of).exclude(daily_activity__timezone=timezone).order_by("pseudonym")
+    rows = list(holders.values(*fields))
+    for row in rows:
+        if row["team__name"] in hidden:
+            row["team__name"] = None
+    return rows

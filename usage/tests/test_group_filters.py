@@ -51,11 +51,22 @@ def test_the_charts_of_a_team_count_only_its_members(client, viewer, rollout):
 
 def test_a_cohort_filter_works_like_a_team_filter(client, viewer, rollout):
     pilot = Cohort.objects.create(name="pilot")
+    for email in ("a@example.com", "b@example.com"):
+        Member.objects.get(email=email).cohorts.add(pilot)
+    client.force_login(viewer)
+
+    assert cards(get(client, "dashboard-overview", group="cohort:pilot").content.decode())["conversations"] == "3"
+
+
+def test_a_cohort_across_the_teams_is_hidden_when_it_splits_them_into_single_people(client, viewer, rollout):
+    # With Alpha (a, b) and Beta (c, d) shown, a pilot of a and c would make every atom one person.
+    pilot = Cohort.objects.create(name="pilot")
     for email in ("a@example.com", "c@example.com"):
         Member.objects.get(email=email).cohorts.add(pilot)
     client.force_login(viewer)
 
-    assert cards(get(client, "dashboard-overview", group="cohort:pilot").content.decode())["conversations"] == "4"
+    assert cards(get(client, "dashboard-overview", group="cohort:pilot").content.decode())["conversations"] == "Fewer than 2 people"
+    assert cards(get(client, "dashboard-overview", group="team:Alpha").content.decode())["conversations"] == "3"
 
 
 def test_a_team_below_k_or_giving_away_the_rest_shows_markers(client, viewer, rollout, settings):

@@ -144,46 +144,59 @@ def test_a_minimum_group_size_below_two_is_refused(monkeypatch, value):
     importlib.reload(portal_settings)
 
 
-# ---------- Complementary suppression (the rule filters and team views use) ----------
+# ---------- Suppression over every visible group (portal.privacy.groups_hidden) ----------
+# Groups that split the population (teams, say) are the simplest case of the rule: each part is
+# one atom, and the people in no part form one more. The attack suite (usage/tests/
+# test_privacy_subtraction_attacks.py) tries nested and overlapping groups.
+
+
+def parts(sizes: dict[str, int], population: int) -> list[frozenset[str]]:
+    """Memberships of a population split into parts of the given sizes; the rest are in no part."""
+    people = [frozenset({part}) for part, size in sizes.items() for _ in range(size)]
+    return people + [frozenset()] * (population - len(people))
+
+
+def hidden(sizes: dict[str, int], population: int) -> set[str]:
+    return privacy.groups_hidden(memberships=parts(sizes, population))
 
 
 def test_a_filtered_group_needs_k_members_and_a_rest_of_k_or_none():
-    assert privacy.subgroup_is_shown(size=6, parent_size=20)
-    assert privacy.subgroup_is_shown(size=6, parent_size=6)  # the rest is empty
-    assert not privacy.subgroup_is_shown(size=4, parent_size=20)  # too small itself
-    # Shown, it would give away the 2 others: parent minus this group.
-    assert not privacy.subgroup_is_shown(size=18, parent_size=20)
+    assert hidden({"G": 6}, 20) == set()
+    assert hidden({"G": 6}, 6) == set()  # the rest is empty
+    assert hidden({"G": 4}, 20) == {"G"}  # too small itself
+    # Shown, it would give away the 2 others: the organisation minus this group.
+    assert hidden({"G": 18}, 20) == {"G"}
 
 
 def test_a_part_below_k_is_hidden_with_the_next_smallest_so_subtraction_reveals_nothing():
     # Teams of 10, 7 and 3 in an organisation of 20: team C alone is below k. Hiding only C would
     # leave it recoverable as 20 - 10 - 7, so the next smallest, B, is hidden too (7 + 3 >= 5).
-    assert privacy.parts_hidden(sizes={"A": 10, "B": 7, "C": 3}, parent_size=20) == {"B", "C"}
+    assert hidden({"A": 10, "B": 7, "C": 3}, 20) == {"B", "C"}
 
 
 def test_people_in_no_part_count_as_hidden_so_a_small_remainder_hides_a_part_too():
-    # 2 people are in no team; parent minus A and B would describe just them.
-    assert privacy.parts_hidden(sizes={"A": 10, "B": 6}, parent_size=18) == {"B"}
-    # With 5 people in no team, parent minus the teams describes 5 people: nothing to hide.
-    assert privacy.parts_hidden(sizes={"A": 10, "B": 6}, parent_size=21) == set()
+    # 2 people are in no team; the organisation minus A and B would describe just them.
+    assert hidden({"A": 10, "B": 6}, 18) == {"B"}
+    # With 5 people in no team, the organisation minus the teams describes 5 people: nothing to hide.
+    assert hidden({"A": 10, "B": 6}, 21) == set()
 
 
 def test_two_small_parts_together_reaching_k_hide_only_themselves():
-    assert privacy.parts_hidden(sizes={"A": 10, "B": 3, "C": 2}, parent_size=15) == {"B", "C"}
+    assert hidden({"A": 10, "B": 3, "C": 2}, 15) == {"B", "C"}
 
 
 def test_parts_all_at_or_above_k_are_all_shown():
-    assert privacy.parts_hidden(sizes={"A": 5, "B": 9}, parent_size=14) == set()
+    assert hidden({"A": 5, "B": 9}, 14) == set()
 
 
 def test_a_single_small_part_of_a_small_parent_is_simply_hidden():
-    assert privacy.parts_hidden(sizes={"A": 4}, parent_size=4) == {"A"}
+    assert hidden({"A": 4}, 4) == {"A"}
 
 
 def test_the_rule_follows_the_configured_k(settings):
     settings.MIN_GROUP_SIZE = 3
-    assert privacy.parts_hidden(sizes={"A": 10, "B": 3, "C": 2}, parent_size=15) == {"B", "C"}
-    assert privacy.parts_hidden(sizes={"A": 10, "B": 3, "C": 3}, parent_size=16) == set()
+    assert hidden({"A": 10, "B": 3, "C": 2}, 15) == {"B", "C"}
+    assert hidden({"A": 10, "B": 3, "C": 3}, 16) == set()
 
 
 # ---------- The distribution usage viewers see instead of per-member rows ----------
