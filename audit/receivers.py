@@ -1,6 +1,7 @@
 """Signal receivers, connected in AuditConfig.ready(): every failed login (Django's
 user_login_failed) and every lockout (django-axes' user_locked_out) goes into the access log,
-with the username as typed; nothing about them goes into the application log.
+with the username as typed when an account has it (else NO_SUCH_ACCOUNT: it may be a
+password typed into the wrong field); nothing about them goes into the application log.
 """
 
 from __future__ import annotations
@@ -12,15 +13,27 @@ from audit.models import AccessRecord
 from audit.services import access_record_create
 
 
+# What a failed-login record says instead of a typed username that matches no account: that text
+# may be a password typed into the wrong field, which auditors must not read. (Django usernames
+# cannot contain spaces or brackets, so no account has this name.)
+NO_SUCH_ACCOUNT = "(no such account)"
+
+
+def username_recorded(typed) -> str:
+    """The username as typed when an account has it, else NO_SUCH_ACCOUNT."""
+    typed = str(typed or "")
+    User = get_user_model()
+    return typed if typed and User._default_manager.filter(**{User.USERNAME_FIELD: typed}).exists() else NO_SUCH_ACCOUNT
+
+
 def record_login_failed(sender, credentials, request=None, **kwargs) -> None:
     if request is None:  # authenticate() called outside a request (a script or a test): nothing to record
         return
-    typed = credentials.get(get_user_model().USERNAME_FIELD) or ""
     access_record_create(
         request=request,
         outcome=AccessRecord.Outcome.DENIED,
         action=AccessRecord.Action.LOGIN_FAILED,
-        username=str(typed),
+        username=username_recorded(credentials.get(get_user_model().USERNAME_FIELD)),
     )
 
 
@@ -32,7 +45,7 @@ def record_locked_out(sender, request=None, username=None, ip_address=None, **kw
         outcome=AccessRecord.Outcome.DENIED,
         action=AccessRecord.Action.LOCKED_OUT,
         status_code=settings.AXES_HTTP_RESPONSE_CODE,
-        username=str(username or ""),
+        username=username_recorded(username),
     )
 
 

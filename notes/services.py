@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from notes.models import ChampionNote, ChampionNoteRevision
-from people.models import Team
+from people.models import Member, Team
 
 # Anything shaped like an email address: notes are about events, never about individuals.
 EMAIL = re.compile(r"[^\s@<>()\[\],;:\"']+@[^\s@<>()\[\],;:\"']+\.[^\s@<>()\[\],;:\"']+")
@@ -19,8 +19,19 @@ ABOUT_EVENTS = "Notes are about events (a feature enabled, office hours, an outa
 
 
 def note_text_check(*, text: str) -> None:
+    """Refuse a note that names a person: an email address, or the full name of a member."""
     if EMAIL.search(text):
         raise ValidationError(f"Remove the email address. {ABOUT_EVENTS}", code="email")
+    words = " ".join(text.casefold().split())
+    for name in Member.objects.filter(name__contains=" ").values_list("name", flat=True).iterator():
+        if re.search(rf"(?<!\w){re.escape(' '.join(name.casefold().split()))}(?!\w)", words):
+            raise ValidationError(f"Remove the person's name. {ABOUT_EVENTS}", code="name")
+
+
+def note_change_check(*, note: ChampionNote, user) -> None:
+    """Only a note's author, or a superuser, may edit or delete it."""
+    if not (user.is_superuser or (note.created_by_id is not None and note.created_by_id == user.pk)):
+        raise PermissionDenied("Only the author of a note can change or delete it.")
 
 
 def note_create(*, user, date: date, text: str, team: Team | None = None) -> ChampionNote:
@@ -42,6 +53,7 @@ def _revision_keep(*, note: ChampionNote, user, deleted: bool) -> ChampionNoteRe
 @transaction.atomic
 def note_update(*, note: ChampionNote, user, date: date, text: str, team: Team | None = None) -> ChampionNote:
     """Change a note, keeping its previous version; a save that changes nothing keeps nothing."""
+    note_change_check(note=note, user=user)
     note_text_check(text=text)
     note = ChampionNote.objects.select_for_update(of=("self",)).select_related("team").get(pk=note.pk)
     if (note.date, note.text, note.team_id) == (date, text, team.pk if team else None):
@@ -55,6 +67,7 @@ def note_update(*, note: ChampionNote, user, date: date, text: str, team: Team |
 @transaction.atomic
 def note_delete(*, note: ChampionNote, user) -> ChampionNoteRevision:
     """Delete a note, keeping its last version as a revision marked deleted (the admin lists it)."""
+    note_change_check(note=note, user=user)
     note = ChampionNote.objects.select_for_update(of=("self",)).select_related("team").get(pk=note.pk)
     revision = _revision_keep(note=note, user=user, deleted=True)
     note.delete()

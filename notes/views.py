@@ -17,6 +17,7 @@ from notes.services import (
     ABOUT_EVENTS,
     note_create,
     note_delete,
+    note_change_check,
     note_text_check,
     note_update,
 )
@@ -81,6 +82,7 @@ def note_add_view(request):
 @permission_required("notes.change_championnote", raise_exception=True)
 def note_edit_view(request, note_id: int):
     note = get_object_or_404(ChampionNote.objects.select_related("team", "created_by"), pk=note_id)
+    note_change_check(note=note, user=request.user)
     initial = {"date": note.date, "text": note.text, "team": note.team}
     form = NoteForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

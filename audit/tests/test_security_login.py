@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessRecord
+from audit.receivers import NO_SUCH_ACCOUNT
 from testing.fixtures import PASSWORD
 
 LOGIN = "/accounts/login/"
@@ -117,7 +118,7 @@ def test_a_successful_login_clears_earlier_failures(client, viewer):
 
 def test_every_failed_login_and_every_lockout_is_in_the_access_log(client, viewer):
     for _ in range(5):
-        attempt(client, "Viewer")  # as typed (a username that does not exist)
+        attempt(client, "Viewer")  # a username that does not exist: not kept, it may be a password
     for _ in range(5):
         attempt(client, viewer.username)
     attempt(client, viewer.username, password=PASSWORD)  # refused during the lockout
@@ -125,9 +126,9 @@ def test_every_failed_login_and_every_lockout_is_in_the_access_log(client, viewe
     records = Counter(AccessRecord.objects.values_list("action", "outcome", "username", "client_ip", "path"))
     failed, locked = AccessRecord.Action.LOGIN_FAILED, AccessRecord.Action.LOCKED_OUT
     denied = AccessRecord.Outcome.DENIED
-    typo = [(failed, denied, "Viewer", "203.0.113.7", LOGIN)] * 4 + [
-        (failed, denied, "Viewer", "203.0.113.7", LOGIN),
-        (locked, denied, "Viewer", "203.0.113.7", LOGIN),
+    typo = [(failed, denied, NO_SUCH_ACCOUNT, "203.0.113.7", LOGIN)] * 4 + [
+        (failed, denied, NO_SUCH_ACCOUNT, "203.0.113.7", LOGIN),
+        (locked, denied, NO_SUCH_ACCOUNT, "203.0.113.7", LOGIN),
     ]
     real = [(failed, denied, "viewer", "203.0.113.7", LOGIN)] * 4 + [
         (failed, denied, "viewer", "203.0.113.7", LOGIN),
@@ -148,7 +149,7 @@ def test_failed_logins_and_lockouts_write_no_username_or_email_into_the_applicat
             attempt(client, typed)
         for _ in range(6):
             attempt(client, viewer.username)
-    assert AccessRecord.objects.filter(username=typed, action=AccessRecord.Action.LOCKED_OUT).exists()
+    assert AccessRecord.objects.filter(username=NO_SUCH_ACCOUNT, action=AccessRecord.Action.LOCKED_OUT).exists()
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "someone.else" not in logged and "example.com" not in logged
     assert f'"{viewer.username}"' not in logged and "203.0.113.7" not in logged
@@ -178,3 +179,9 @@ def test_an_operator_can_end_a_lockout_early(client, viewer):
     assert attempt(client, viewer.username, password=PASSWORD).status_code == 429
     call_command("axes_reset_username", viewer.username)
     assert attempt(client, viewer.username, password=PASSWORD).status_code == 302
+
+
+def test_a_password_typed_into_the_username_field_never_reaches_the_access_log(client, viewer):
+    attempt(client, "correct horse battery staple")
+
+    assert list(AccessRecord.objects.values_list("username", flat=True)) == [NO_SUCH_ACCOUNT]
