@@ -49,7 +49,7 @@ def export_create_view(request):
         user=request.user,
         view=view,
         format=form.cleaned_data["format"],
-        as_of=as_of_from_query(request.POST)[1],
+        as_of=as_of_from_query(request.POST, timezone=request.reporting_timezone)[1],
         sort=form.cleaned_data["sort"] if view == "conversations" else "",
         scope=export_scope_get(view=view, viewer=privacy.viewer_for_request(request)),
         group=request.POST.get("group", "") if group_from_query(request.POST)[1] else "",

@@ -24,7 +24,6 @@ from people.groups import Group
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
-from portal.selectors import reporting_timezone_get
 from usage.forms import as_of_from_query, group_from_query
 from usage.selectors import activity, rollout
 
@@ -40,11 +39,11 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
 
     @cached_property
     def as_of(self) -> date:
-        return as_of_from_query(self.request.GET)[1]
+        return as_of_from_query(self.request.GET, timezone=self.timezone)[1]
 
     @cached_property
     def timezone(self) -> str:
-        return reporting_timezone_get()
+        return self.request.reporting_timezone
 
     @cached_property
     def group(self) -> Group | None:

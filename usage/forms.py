@@ -9,6 +9,7 @@ from django import forms
 from people.groups import Group
 from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_today
+from usage.selectors import activity
 
 
 class AsOfForm(forms.Form):
@@ -30,12 +31,15 @@ class AsOfForm(forms.Form):
         return value
 
 
-def as_of_from_query(query) -> tuple[AsOfForm, date, bool]:
+def as_of_from_query(query, *, timezone: str) -> tuple[AsOfForm, date, bool]:
     """The as-of form bound to a query string, the day to report, and whether that day was chosen.
 
     No or an invalid ?as_of means today in the reporting timezone (the form then carries the error).
+    A chosen day in the future, past the last day with data, becomes the later of today and that
+    day: no request, however far ahead it asks, makes the selectors walk years of empty days or
+    weeks. (A past day after the last import stays: "nobody active since" is a finding.)
     """
-    today = reporting_today()
+    today = reporting_today(timezone=timezone)
     if "as_of" not in query:
         return AsOfForm(initial={"as_of": today}), today, False
     form = AsOfForm(query)
@@ -43,7 +47,11 @@ def as_of_from_query(query) -> tuple[AsOfForm, date, bool]:
         return form, today, False
     if form.cleaned_data["as_of"] is None:  # ?as_of= left empty
         return AsOfForm(initial={"as_of": today}), today, False
-    return form, form.cleaned_data["as_of"], True
+    chosen = form.cleaned_data["as_of"]
+    latest = max(today, activity.data_last_day_get(timezone=timezone) or today)
+    if chosen > latest:
+        return AsOfForm(initial={"as_of": latest}), latest, True
+    return form, chosen, True
 
 
 def group_choices() -> list[tuple[str, list[tuple[str, str]]]]:

@@ -16,7 +16,6 @@ from people.selectors import roster_counts_get
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
-from portal.selectors import reporting_timezone_get
 from usage.forms import as_of_from_query, group_from_query
 from usage.selectors import activity, rollout
 from usage.selectors.data_health import data_health_get
@@ -27,9 +26,9 @@ LEADERBOARD_SIZE = 10
 
 def _dashboard_context(request, *, tab: str) -> dict:
     """What every dashboard tab shows: the as-of form, the timezone and the summary cards."""
-    form, as_of, chosen = as_of_from_query(request.GET)
+    timezone = request.reporting_timezone
+    form, as_of, chosen = as_of_from_query(request.GET, timezone=timezone)
     group_form, group = group_from_query(request.GET)
-    timezone = reporting_timezone_get()
     access_note(request, scope=Scope.AGGREGATE)
     # Links between tabs keep a chosen day and group; without them they follow "today" and everyone.
     keep = {key: value for key, value in (("as_of", as_of.isoformat() if chosen else ""), ("group", request.GET.get("group", "") if group else "")) if value}
@@ -139,5 +138,5 @@ def dashboard_rollout(request):
 @permission_required("ingest.view_upload", raise_exception=True)
 def data_health(request):
     access_note(request, scope=Scope.NONE)
-    health = data_health_get(timezone=reporting_timezone_get())
+    health = data_health_get(timezone=request.reporting_timezone)
     return render(request, "usage/data_health.html", {"health": health})

@@ -24,6 +24,7 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -111,6 +112,11 @@ class PeopleRows:
 
 def _daily_totals(*, as_of: date, timezone: str) -> QuerySet[DailyTotal]:
     return DailyTotal.objects.filter(timezone=timezone, day__lte=as_of)
+
+
+def data_last_day_get(*, timezone: str) -> date | None:
+    """The last day with any activity in `timezone` (None before the first import)."""
+    return DailyTotal.objects.filter(timezone=timezone).aggregate(last=Max("day"))["last"]
 
 
 def organisation_size_get(*, as_of: date, timezone: str) -> int:

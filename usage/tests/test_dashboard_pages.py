@@ -9,6 +9,8 @@ import json
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -301,11 +303,19 @@ def test_a_chart_with_an_invalid_as_of_day_answers_for_today(viewer_client, samp
     assert data["labels"][-1] == data["as_of"]
 
 
-def test_a_future_as_of_day_is_allowed(viewer_client, sample):
+def test_a_future_as_of_day_becomes_today(viewer_client, sample):
     html = html_of(viewer_client, "dashboard-overview", as_of="2030-01-01")
 
     assert "as-of-errors" not in html
-    assert '<time datetime="2030-01-01">' in html
+    assert f'<time datetime="{reporting_today().isoformat()}">' in html
+
+
+def test_a_chart_far_in_the_future_costs_no_more_queries_than_today(viewer_client, sample, django_assert_max_num_queries):
+    with CaptureQueriesContext(connection) as today:
+        viewer_client.get(reverse("chart-weekly"))
+    with django_assert_max_num_queries(len(today.captured_queries) + 1):  # + reading the last day with data
+        response = viewer_client.get(reverse("chart-weekly"), {"as_of": "2099-12-31"})
+    assert response.status_code == 200
 
 
 def test_with_no_data_the_pages_show_zeros_and_point_to_the_uploads(client, superuser):
