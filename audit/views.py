@@ -21,6 +21,7 @@ from audit.forms import RevealForm
 from audit.models import AccessRecord
 from audit.selectors import access_record_list
 from audit.services import access_note, names_hide, names_reveal
+from audit.signals import names_hidden
 from audit.tables import AccessRecordTable
 from portal import privacy, spreadsheets
 from portal.models import Scope
@@ -104,6 +105,7 @@ def names_reveal_view(request):
 @permission_required(MEMBER_DETAIL_PERMISSION, raise_exception=True)
 def names_hide_view(request):
     names_hide(session=request.session)
+    names_hidden.send(sender=AccessRecord, user=request.user)
     access_note(request, scope=Scope.NONE, action=AccessRecord.Action.HIDE)
     messages.info(request, "Names are hidden again.")
     return redirect(_next_url(request))

@@ -11,7 +11,7 @@ import logging
 import tempfile
 import traceback
 from collections.abc import Iterable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.files import File
@@ -33,16 +33,29 @@ TITLES = {"overview": "usage overview", "conversations": "conversations"}
 PROGRESS_STEPS = 20  # progress is written about this many times while rows are written
 
 
-def export_create(*, user, view: str, format: str, as_of: date, sort: str, scope: Scope, group: str = "") -> Export:
-    """Record an export request and queue its build once the transaction commits."""
+def export_create(
+    *, user, view: str, format: str, as_of: date, sort: str, scope: Scope, group: str = "", names_until: datetime | None = None
+) -> Export:
+    """Record an export request and queue its build once the transaction commits.
+
+    A named export belongs to the reveal it was made under (`names_until`, when that reveal ends):
+    it expires with the reveal, and only that reveal can download it (export_reveal_check).
+    """
+    expires_at = timezone.now() + timedelta(days=retention_settings_get().exports_days)
+    parameters = {"as_of": as_of.isoformat(), "sort": sort, "group": group}
+    if scope == Scope.NAMED:
+        if names_until is None:
+            raise ValueError("A named export needs the end of the reveal it is made under.")
+        parameters["names_until"] = names_until.isoformat()
+        expires_at = min(expires_at, names_until)
     export = Export.objects.create(
         created_by=user,
         username=user.get_username(),
         view=view,
         format=format,
-        parameters={"as_of": as_of.isoformat(), "sort": sort, "group": group},
+        parameters=parameters,
         scope=scope,
-        expires_at=timezone.now() + timedelta(days=retention_settings_get().exports_days),
+        expires_at=expires_at,
     )
     export_enqueue(export=export)
     return export
@@ -56,6 +69,34 @@ def export_enqueue(*, export: Export) -> None:
 
 def export_is_expired(*, export: Export) -> bool:
     return export.expires_at <= timezone.now()
+
+
+def export_expire(*, export: Export) -> None:
+    """End an export now: its file is deleted, and it answers 410 Gone from then on."""
+    Export.objects.filter(pk=export.pk).update(expires_at=timezone.now())
+    export.expires_at = timezone.now()
+    export_file_delete(export=export)
+
+
+def export_reveal_check(*, export: Export, viewer) -> bool:
+    """Whether `viewer` may still have `export`: a named export only under the very reveal it was
+    made in. One whose reveal has ended (hidden, run out, or replaced by a new reveal) is expired."""
+    if export.scope != Scope.NAMED:
+        return True
+    made_under = export.parameters.get("names_until")
+    current = viewer.names_visible_until.isoformat() if viewer.sees_names and viewer.names_visible_until else None
+    if made_under is not None and made_under == current:
+        return True
+    export_expire(export=export)
+    return False
+
+
+def named_exports_expire(*, user) -> int:
+    """Expire every named export of `user` that has not expired yet (their reveal ended)."""
+    exports = list(Export.objects.filter(created_by=user, scope=Scope.NAMED, expires_at__gt=timezone.now()))
+    for export in exports:
+        export_expire(export=export)
+    return len(exports)
 
 
 def export_file_delete(*, export: Export) -> bool:

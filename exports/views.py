@@ -17,7 +17,7 @@ from audit.models import AccessRecord
 from audit.services import access_note
 from exports.models import Export
 from exports.selectors import VIEWS, export_get_for_user, export_scope_get
-from exports.services import export_create, export_file_delete, export_is_expired
+from exports.services import export_create, export_file_delete, export_is_expired, export_reveal_check
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
@@ -45,24 +45,28 @@ def export_create_view(request):
     if not form.is_valid():
         return HttpResponseBadRequest("Choose a dashboard view and a format (CSV or XLSX) to export.")
     view = form.cleaned_data["view"]
+    viewer = privacy.viewer_for_request(request)
     export = export_create(
         user=request.user,
         view=view,
         format=form.cleaned_data["format"],
         as_of=as_of_from_query(request.POST, timezone=request.reporting_timezone)[1],
         sort=form.cleaned_data["sort"] if view == "conversations" else "",
-        scope=export_scope_get(view=view, viewer=privacy.viewer_for_request(request)),
+        scope=export_scope_get(view=view, viewer=viewer),
         group=request.POST.get("group", "") if group_from_query(request.POST)[1] else "",
+        names_until=viewer.names_visible_until,
     )
     return redirect("export-detail", export_id=export.pk)
 
 
 def _export_for(request, export_id: int) -> Export:
+    """The requester's export; a named one whose reveal has ended comes back expired."""
     export = export_get_for_user(export_id=export_id, user=request.user)
     if export is None:
         raise Http404("No such export.")
     if export.scope in (Scope.PSEUDONYMOUS, Scope.NAMED) and not request.user.has_perm(MEMBER_DETAIL_PERMISSION):
         raise PermissionDenied("This export holds per-member rows, which are for individual-detail viewers.")
+    export_reveal_check(export=export, viewer=privacy.viewer_for_request(request))
     return export
 
 
