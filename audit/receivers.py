@@ -12,7 +12,6 @@ from django.contrib.auth import get_user_model
 from audit.models import AccessRecord
 from audit.services import access_record_create
 
-
 # What a failed-login record says instead of a typed username that matches no account: that text
 # may be a password typed into the wrong field, which auditors must not read. (Django usernames
 # cannot contain spaces or brackets, so no account has this name.)

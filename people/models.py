@@ -124,3 +124,10 @@ class PopulationVersion(models.Model):
 
     class Meta:
         verbose_name = "population version"
+
+
+class PseudonymRotation(models.Model):
+    """The period whose pseudonyms the members carry now (one row); people.services rotates them."""
+
+    period = models.CharField(max_length=10, blank=True, help_text='"2026-Q4", "2026", or empty: never rotated')
+    rotated_at = models.DateTimeField(null=True, blank=True)

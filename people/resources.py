@@ -23,6 +23,7 @@ from django.db import models
 from import_export import fields, resources, widgets
 
 from people.models import Cohort, Department, Member, RosterEntry, Team
+from people.selectors import pseudonym_period_get
 from portal.privacy import member_pseudonym
 
 COLUMNS = ["email", "name", "team", "department", "cohorts", "seat_start", "seat_end"]
@@ -243,7 +244,7 @@ class RosterResource(resources.ModelResource):
             raise ValidationError(errors)
         instance.on_roster = True
         if not instance.pseudonym:
-            instance.pseudonym = member_pseudonym(instance.email)
+            instance.pseudonym = member_pseudonym(instance.email, period=pseudonym_period_get())
 
     def skip_row(self, instance, original, row, import_validation_errors=None) -> bool:
         if original is not None and (not original.on_roster or original.pseudonym != instance.pseudonym):

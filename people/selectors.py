@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from people.groups import GROUP_KINDS, Group
-from people.models import Member, PopulationVersion
+from people.models import Member, PopulationVersion, PseudonymRotation
 from portal import privacy
 
 
@@ -69,3 +69,8 @@ def groups_hidden_get() -> frozenset[Group]:
         _hidden_cache.clear()  # only the current version is ever asked for again
         _hidden_cache[key] = frozenset(privacy.groups_hidden(memberships=group_memberships_list()))
     return _hidden_cache[key]
+
+
+def pseudonym_period_get() -> str:
+    """The period whose pseudonyms members carry now ("" before the first rotation)."""
+    return PseudonymRotation.objects.filter(pk=1).values_list("period", flat=True).first() or ""

@@ -2,8 +2,9 @@
 
 - Scope: usage viewers see aggregates only; individual-detail viewers see per-member rows under
   pseudonyms, and names only while a logged reveal lasts.
-- Pseudonyms: "Member 4F2A-9C1B", a keyed hash (HMAC-SHA256) of the email, so it is stable but
-  cannot be recomputed from an email without the key.
+- Pseudonyms: "Member 4F2A-9C1B", a keyed hash (HMAC-SHA256) of the email and the current period
+  (PSEUDONYM_ROTATION: quarterly, yearly or never), so it cannot be recomputed from an email
+  without the key, and a linkage to a person lasts one period at most.
 - Minimum group size k (settings.MIN_GROUP_SIZE): a figure about a group of people is shown only
   when the group has at least k members (or none at all: its zeros describe no one). Otherwise
   every figure of the group is None, shown as "fewer than k people".
@@ -25,7 +26,7 @@ import hmac
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -100,8 +101,23 @@ def _pseudonym_key() -> bytes:
     return hmac.new(settings.SECRET_KEY.encode(), b"usage-portal member pseudonyms", hashlib.sha256).digest()
 
 
-def member_pseudonym(email: str) -> str:
-    digest = hmac.new(_pseudonym_key(), email.strip().lower().encode(), hashlib.sha256).hexdigest().upper()
+ROTATIONS = ("never", "yearly", "quarterly")
+
+
+def pseudonym_period(*, day: date) -> str:
+    """The period whose pseudonyms apply on `day` under PSEUDONYM_ROTATION: "2026-Q4" (quarterly),
+    "2026" (yearly), or "" (never: the pseudonyms of the portal's first version)."""
+    rotation = settings.PSEUDONYM_ROTATION
+    if rotation == "quarterly":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return str(day.year) if rotation == "yearly" else ""
+
+
+def member_pseudonym(email: str, *, period: str) -> str:
+    """"Member 4F2A-9C1B": a keyed hash of the email within a period, so a pseudonym linked to a
+    person once is worthless after the next rotation (people.services.pseudonyms_rotate)."""
+    message = email.strip().lower() if not period else f"{period}\n{email.strip().lower()}"
+    digest = hmac.new(_pseudonym_key(), message.encode(), hashlib.sha256).hexdigest().upper()
     return f"Member {digest[:4]}-{digest[4:8]}"
 
 

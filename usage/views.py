@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django_tables2 import RequestConfig
 
 from audit.services import access_note
-from people.selectors import roster_counts_get
+from people.selectors import pseudonym_period_get, roster_counts_get
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
@@ -22,6 +22,15 @@ from usage.selectors.data_health import data_health_get
 from usage.tables import MemberActivityTable, NamedMemberActivityTable
 
 LEADERBOARD_SIZE = 10
+
+
+def pseudonyms_shown() -> str:
+    """What pages say beside pseudonyms: whose period they are and how long they last."""
+    period, rotation = pseudonym_period_get(), settings.PSEUDONYM_ROTATION
+    if rotation == "never" or not period:
+        return "Members are shown under stable pseudonyms."
+    every = {"quarterly": "every quarter", "yearly": "every year"}[rotation]
+    return f"Members are shown under the pseudonyms of {period}; they change {every}, so none links a person for long."
 
 
 def _dashboard_context(request, *, tab: str) -> dict:
@@ -66,6 +75,7 @@ def dashboard_conversations(request):
         windows=activity.conversation_windows_get(as_of=as_of, timezone=timezone, group=group),
         distribution=activity.conversation_distribution_get(as_of=as_of, timezone=timezone, group=group),
         viewer=viewer,
+        pseudonyms=pseudonyms_shown(),
     )
     if viewer.sees_people:
         people = activity.member_activity_list(viewer=viewer, as_of=as_of, timezone=timezone, group=group)
@@ -130,6 +140,7 @@ def dashboard_rollout(request):
             members=[row["id"] for row in never_active if "id" in row],
         )
         context["never_active"] = never_active
+        context["pseudonyms"] = pseudonyms_shown()
     return render(request, "usage/rollout.html", context)
 
 

@@ -253,6 +253,10 @@ if NAMES_REVEAL_MINUTES < 1:
 # The key of member pseudonyms; by default derived from SECRET_KEY. Pseudonyms are stored, so
 # changing either later changes only the pseudonyms of members seen afterwards.
 PSEUDONYM_KEY = env_str("PSEUDONYM_KEY", "")
+# How often pseudonyms change (people.services.pseudonyms_rotate, daily): quarterly, yearly or never.
+PSEUDONYM_ROTATION = env_str("PSEUDONYM_ROTATION", "quarterly")
+if PSEUDONYM_ROTATION not in ("never", "yearly", "quarterly"):
+    raise ImproperlyConfigured(f"PSEUDONYM_ROTATION must be never, yearly or quarterly, not {PSEUDONYM_ROTATION!r}")
 
 # The Rollout page flags a team whose weekly actives fell by more than this, week over week.
 ROLLOUT_DROP_ALERT_PERCENT = env_int("ROLLOUT_DROP_ALERT_PERCENT", 30)

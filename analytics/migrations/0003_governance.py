@@ -50,7 +50,7 @@ def add_pseudonyms(apps, schema_editor):
 
     Member = apps.get_model("analytics", "Member")
     for member in Member.objects.filter(pseudonym="").only("pk", "email").iterator():
-        Member.objects.filter(pk=member.pk).update(pseudonym=member_pseudonym(member.email))
+        Member.objects.filter(pk=member.pk).update(pseudonym=member_pseudonym(member.email, period=""))
 
 
 def create_groups(apps, schema_editor):

@@ -30,8 +30,9 @@ def test_the_allow_list_is_short_names_real_routes_and_says_why():
 
 
 def test_every_other_route_is_audited():
-    from audit.middleware import is_audited
     from django.urls import resolve
+
+    from audit.middleware import is_audited
 
     for name in sorted(route_names() - set(NOT_AUDITED)):
         try:

@@ -13,6 +13,7 @@ from django.utils.html import escape
 
 from audit.models import AccessRecord
 from people.models import Member
+from people.selectors import pseudonym_period_get
 from portal import privacy
 from portal.models import Scope
 
@@ -83,18 +84,19 @@ def test_pseudonymous_tables_cannot_be_sorted_by_name_or_email(client, detail_vi
 
 
 def test_pseudonyms_are_stable_keyed_and_do_not_contain_the_email(settings):
-    first = privacy.member_pseudonym("alice@example.com")
+    first = privacy.member_pseudonym("alice@example.com", period="2026-Q4")
 
     assert PSEUDONYM.fullmatch(first)
-    assert privacy.member_pseudonym("Alice@Example.com ") == first
-    assert privacy.member_pseudonym("bob@example.com") != first
+    assert privacy.member_pseudonym("Alice@Example.com ", period="2026-Q4") == first
+    assert privacy.member_pseudonym("bob@example.com", period="2026-Q4") != first
+    assert privacy.member_pseudonym("alice@example.com", period="2027-Q1") != first  # rotated
     settings.PSEUDONYM_KEY = "another key"
-    assert privacy.member_pseudonym("alice@example.com") != first
+    assert privacy.member_pseudonym("alice@example.com", period="2026-Q4") != first
 
 
 def test_the_stored_pseudonym_is_the_keyed_hash_of_the_email(people):
     for member in Member.objects.all():
-        assert member.pseudonym == privacy.member_pseudonym(member.email)
+        assert member.pseudonym == privacy.member_pseudonym(member.email, period=pseudonym_period_get())
 
 
 def test_revealing_needs_a_justification(client, detail_viewer, people):

@@ -35,6 +35,7 @@ from ingest.models import Event, Upload
 from ingest.services.events import event_bulk_insert
 from ingest.signals import events_changed
 from people.models import Member
+from people.selectors import pseudonym_period_get
 from people.services import population_changed
 from portal.db import table_lock
 from portal.privacy import member_pseudonym
@@ -137,6 +138,7 @@ class _ImportState:
     rejected_sample: list = field(default_factory=list)
     member_ids: dict[str, int] = field(default_factory=dict)
     sightings: dict[str, _MemberSighting] = field(default_factory=dict)
+    pseudonym_period: str = field(default_factory=pseudonym_period_get)  # new members join the others' period
 
 
 def _upload_import(upload: Upload) -> None:
@@ -246,7 +248,7 @@ def _members_resolve(state: _ImportState, emails: set[str]) -> None:
             [
                 Member(
                     email=email,
-                    pseudonym=member_pseudonym(email),
+                    pseudonym=member_pseudonym(email, period=state.pseudonym_period),
                     name=state.sightings[email].name,
                     anthropic_uuid=state.sightings[email].uuid,
                     first_upload=state.upload,

@@ -67,7 +67,7 @@ def test_confirm_imports_every_column(as_importer):
         "Ada Lovelace", "Platform", "Engineering", date(2025, 9, 1), None
     )
     assert sorted(ada.cohorts.values_list("name", flat=True)) == ["pilot", "wave 2"]  # split on ";", trimmed
-    assert ada.on_roster and ada.pseudonym == member_pseudonym("ada@example.com")
+    assert ada.on_roster and ada.pseudonym == member_pseudonym("ada@example.com", period="")
     grace = Member.objects.get(email="grace@example.com")  # stored lower-cased
     assert (grace.team.name, grace.seat_end) == ("Data", date(2025, 12, 31))  # " Data " trimmed
     linus = Member.objects.get(email="linus@example.com")
@@ -163,7 +163,7 @@ def test_a_blank_name_keeps_the_name_from_the_logs(as_importer, import_bytes):
 
 def test_a_member_from_the_logs_joins_the_roster_even_when_the_columns_match(as_importer):
     team = Team.objects.create(name="Data")
-    Member.objects.create(email="grace@example.com", pseudonym=member_pseudonym("grace@example.com"), team=team, seat_start=date(2025, 9, 15))
+    Member.objects.create(email="grace@example.com", pseudonym=member_pseudonym("grace@example.com", period=""), team=team, seat_start=date(2025, 9, 15))
 
     confirmed = import_roster(as_importer, (HEADER + "grace@example.com,,Data,,,2025-09-15,\n").encode())
 
