@@ -17,6 +17,10 @@ class AccessNotedAdmin(admin.ModelAdmin):
 
     access_scope = Scope.NONE
 
+    def access_scope_for(self, request) -> Scope:
+        """What this request's pages show about people (an admin may depend on a reveal)."""
+        return self.access_scope
+
     def access_members(self, obj) -> list[int]:
         return []
 
@@ -40,15 +44,16 @@ class AccessNotedAdmin(admin.ModelAdmin):
         return response
 
     def _access_note(self, request, objects: list) -> None:
-        if self.access_scope == Scope.NONE:
+        scope = self.access_scope_for(request)
+        if scope == Scope.NONE:
             access_note(request, scope=Scope.NONE)
             return
         shown = [members for members in map(self.access_members, objects) if members]
         access_note(
             request,
-            scope=self.access_scope,
+            scope=scope,
             person_rows=len(shown),
-            members=[member for members in shown for member in members],
+            members=[member for members in shown for member in members] if scope == Scope.NAMED else [],
         )
 
 

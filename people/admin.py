@@ -13,18 +13,41 @@ from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
 from audit.services import access_note
 from people.models import Member, RosterEntry
 from people.resources import RosterResource
+from portal import privacy
 from portal.models import Scope
 
 
 @admin.register(Member)
 class MemberAdmin(ReadOnlyAdmin):
-    list_display = ["email", "name", "first_seen", "last_seen"]
-    search_fields = ["email", "name"]
-    exclude = ["first_upload"]
-    access_scope = Scope.NAMED  # emails
+    """Members for superusers: under pseudonyms, like everywhere else, unless the superuser has an
+    active name reveal (then logged as named). Searching by name or email needs the reveal too,
+    or the search box would answer "is Mara Okafor a member?"."""
+
+    NAMED_FIELDS = ("email", "name", "anthropic_uuid")
+
+    def _named(self, request) -> bool:
+        return privacy.viewer_for_request(request).sees_names
+
+    def access_scope_for(self, request) -> Scope:
+        return Scope.NAMED if self._named(request) else Scope.PSEUDONYMOUS
 
     def access_members(self, member: Member) -> list[int]:
         return [member.pk]
+
+    def get_list_display(self, request):
+        return ["email", "name", "first_seen", "last_seen"] if self._named(request) else ["pseudonym", "first_seen", "last_seen"]
+
+    def get_list_display_links(self, request, list_display):
+        return list_display[:1]
+
+    def get_search_fields(self, request):
+        return ["email", "name"] if self._named(request) else ["pseudonym"]
+
+    def get_exclude(self, request, obj=None):
+        return ["first_upload"] if self._named(request) else ["first_upload", *self.NAMED_FIELDS]
+
+    def get_ordering(self, request):
+        return ["email"] if self._named(request) else ["pseudonym"]
 
 
 # --- HR's roster ---------------------------------------------------------------------------------

@@ -36,8 +36,29 @@ def _record(view_name: str) -> AccessRecord:
     return AccessRecord.objects.get(view_name=view_name)
 
 
-def test_the_member_list_is_logged_as_named_with_the_members_shown(client, superuser, members):
+def revealed(client, user):
+    """Signed in with names revealed, as the admin's member pages need for names."""
+    client.force_login(user)
+    assert client.post(reverse("names-reveal"), {"justification": "Checking an HR roster question"}).status_code == 302
+    return client
+
+
+def test_without_a_reveal_a_superuser_sees_members_under_pseudonyms(client, superuser, members):
     client.force_login(superuser)
+
+    html = client.get(reverse("admin:people_member_changelist")).content.decode()
+    searched = client.get(reverse("admin:people_member_changelist"), {"q": "person1@"}).content.decode()
+    page = client.get(reverse("admin:people_member_change", args=[members[1].pk])).content.decode()
+
+    assert members[1].pseudonym in html and "person1@example.com" not in html and "Person 1" not in html
+    assert "0 results" in searched  # the search box is no oracle for names or emails
+    assert "person1@example.com" not in page and "Person 1" not in page
+    record = AccessRecord.objects.filter(view_name="admin:people_member_changelist").first()
+    assert (record.scope, record.members) == (Scope.PSEUDONYMOUS, [])
+
+
+def test_the_member_list_is_logged_as_named_with_the_members_shown(client, superuser, members):
+    revealed(client, superuser)
 
     response = client.get(reverse("admin:people_member_changelist"))
 
@@ -49,7 +70,7 @@ def test_the_member_list_is_logged_as_named_with_the_members_shown(client, super
 
 
 def test_a_searched_member_list_logs_only_the_members_it_showed(client, superuser, members):
-    client.force_login(superuser)
+    revealed(client, superuser)
 
     client.get(reverse("admin:people_member_changelist"), {"q": "person1@"})
 
@@ -58,7 +79,7 @@ def test_a_searched_member_list_logs_only_the_members_it_showed(client, superuse
 
 
 def test_a_member_page_and_its_history_are_logged_as_named(client, superuser, members):
-    client.force_login(superuser)
+    revealed(client, superuser)
     member = members[1]
 
     client.get(reverse("admin:people_member_change", args=[member.pk]))
