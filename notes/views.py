@@ -15,9 +15,9 @@ from notes.models import ChampionNote
 from notes.selectors import note_list, note_revision_list
 from notes.services import (
     ABOUT_EVENTS,
+    note_change_check,
     note_create,
     note_delete,
-    note_change_check,
     note_text_check,
     note_update,
 )

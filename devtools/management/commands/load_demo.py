@@ -22,6 +22,7 @@ from django.db import connections, transaction
 from devtools.demo import demo_export_write, demo_roster_apply
 from ingest.models import Event, Upload
 from ingest.services.uploads import UploadBusy, upload_create, upload_process
+from people.services import pseudonyms_rotate
 from portal.roles import (
     INDIVIDUAL_VIEWERS,
     LOG_IMPORTERS,
@@ -102,6 +103,7 @@ class Command(BaseCommand):
         )
         demo_roster_apply(seed=seed)
         self.stdout.write("  a roster (8 teams, a pilot cohort), a baseline week, a milestone and three notes added")
+        pseudonyms_rotate()  # as the daily task would by now: this period's pseudonyms
         _logins_ensure(reset_passwords=True)
         self._print_logins()
 
