@@ -11,3 +11,11 @@ def upload_process_task(self, upload_id: int) -> None:
         upload_process(upload_id=upload_id)
     except UploadBusy as exc:
         raise self.retry(exc=exc, countdown=5) from None
+
+
+@shared_task(ignore_result=True)
+def uploads_requeue_task() -> None:
+    """Beat runs this every few minutes (the periodic task made by ingest's migration 0003)."""
+    from ingest.services.uploads import uploads_requeue
+
+    uploads_requeue()

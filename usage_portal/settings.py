@@ -268,6 +268,28 @@ UPLOAD_STALE_AFTER_SECONDS = env_int("UPLOAD_STALE_AFTER_SECONDS", 300)
 # Rows written per database round trip during an import.
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 5000)
 
+# --- Hostile files and faults (README, "How imports behave") -----------------------------------
+# A field (CSV cell, JSON string) or a row (a CSV row, JSON line or JSON array item) longer than
+# these (counted in characters) is a rejected row with its line and reason; the file goes on.
+IMPORT_MAX_FIELD_BYTES = env_int("IMPORT_MAX_FIELD_BYTES", 1024**2)
+IMPORT_MAX_ROW_BYTES = env_int("IMPORT_MAX_ROW_BYTES", 4 * 1024**2)
+# A JSON event nested deeper than this is a rejected row.
+IMPORT_MAX_JSON_DEPTH = env_int("IMPORT_MAX_JSON_DEPTH", 32)
+# The CSV inside a ZIP may inflate to this many bytes, and to this many times its compressed size
+# (past its first MiB); past either the file fails (a ZIP bomb). Real exports compress about 5x.
+IMPORT_ZIP_MAX_INFLATED_BYTES = env_int("IMPORT_ZIP_MAX_INFLATED_BYTES", 16 * 1024**3)
+IMPORT_ZIP_MAX_RATIO = env_int("IMPORT_ZIP_MAX_RATIO", 100)
+# An upload whose worker died this many times mid-import is failed, never tried again.
+UPLOAD_MAX_ATTEMPTS = env_int("UPLOAD_MAX_ATTEMPTS", 2)
+# Roster files (CSV or XLSX) larger than this are refused by the roster import form and import_roster.
+ROSTER_MAX_BYTES = env_int("ROSTER_MAX_BYTES", 10 * 1024**2)
+# A roster has at most this many rows; an XLSX is read for this many columns only, whatever
+# dimensions it declares (a tiny file can declare A1:XFD1048576).
+ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 100_000)
+ROSTER_MAX_COLUMNS = env_int("ROSTER_MAX_COLUMNS", 30)
+if min(IMPORT_MAX_FIELD_BYTES, IMPORT_MAX_ROW_BYTES, IMPORT_MAX_JSON_DEPTH, IMPORT_ZIP_MAX_RATIO, UPLOAD_MAX_ATTEMPTS) < 1:
+    raise ImproperlyConfigured("IMPORT_MAX_*, IMPORT_ZIP_MAX_RATIO and UPLOAD_MAX_ATTEMPTS must be 1 or more")
+
 # Celery: Redis in production, kombu's filesystem transport as the embedded default.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -279,8 +301,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
     }
 else:
-    # Longer than any import, so Redis does not hand a running task to a second worker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 3600}
+    # How long Redis waits before handing an unacknowledged task to another worker. It was 6 h
+    # (longer than any import), which left an import whose worker died stuck for 6 h. A dead
+    # import now resumes within minutes through the periodic re-queue (ingest.tasks.
+    # uploads_requeue_task), so this only needs to bring back the other tasks of a dead worker
+    # (exports, rollup rebuilds) in reasonable time. A running import handed out again meanwhile
+    # is harmless: the claim sees its live heartbeat and the copy waits, then finds it done.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -2,10 +2,15 @@
 events as a JSON array or as JSON lines (formats.md §1). The format is read from the content,
 never from the file name.
 
-`open_audit_log(binary_file)` checks the file and returns an `AuditLogFile`; iterating its
+`open_audit_log(binary_file, limits=...)` checks the file and returns an `AuditLogFile`; iterating its
 `rows()` yields an `AuditRecord` for each readable row and a `RejectedRow` (line and reason)
 for each row that is not. A file that is not an audit log raises `UnsupportedFile` with a
 message saying what was expected, before any row is yielded where that can be known.
+
+Hostile files stay in bounded memory (`ImportLimits`): no line, row, JSON item or field is held
+past its limit (a longer one is read past in chunks and rejected, the file goes on), JSON nested
+deeper than the limit is a rejected row, and a ZIP member that inflates past a size or ratio cap
+fails the file.
 """
 
 from __future__ import annotations
@@ -18,11 +23,10 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import IO, Any, NamedTuple
-
-import ijson
 
 from .info_cell import UnreadableCell, parse_info_cell
 
@@ -61,6 +65,79 @@ _NONE_TEXT = frozenset({"", "None", "null", "NULL"})
 
 class UnsupportedFile(Exception):
     """The file as a whole cannot be imported; the message is meant for the person who uploaded it."""
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What one file may ask of a worker (the settings IMPORT_MAX_* and IMPORT_ZIP_MAX_*)."""
+
+    max_field_chars: int = 1024**2  # one CSV cell or JSON string
+    max_row_chars: int = 4 * 1024**2  # one CSV row (all its lines), JSON line or JSON array item
+    max_json_depth: int = 32  # objects and arrays inside one JSON event
+    zip_max_inflated_bytes: int = 16 * 1024**3  # the CSV inside a ZIP
+    zip_max_ratio: int = 100  # inflated / compressed size of that CSV (past its first MiB)
+
+
+DEFAULT_LIMITS = ImportLimits()
+_CHUNK = 1 << 16
+
+
+def _size(chars: int) -> str:
+    return f"{chars / 1024**2:g} MiB" if chars >= 1024**2 else f"{chars / 1024:g} KiB"
+
+
+class _RowTooLong(Exception):
+    pass
+
+
+class _BoundedLines:
+    """The physical lines of a text stream for csv.reader, never holding more of a record than
+    `limit` characters: past it, the rest of the line is read in chunks and dropped, and
+    _RowTooLong is raised (csv.reader passes it on and starts afresh on the next call).
+    `line` counts the physical lines read; set `record_chars = 0` before each record."""
+
+    def __init__(self, text: io.TextIOBase, limit: int):
+        self._text = text
+        self._limit = limit
+        self.line = 0
+        self.record_chars = 0
+        self.record_quotes = 0
+        self.exhausted = False
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(self._limit + 1)
+        if not line:
+            self.exhausted = True
+            raise StopIteration
+        self.line += 1
+        self.record_chars += len(line)
+        self.record_quotes += line.count('"')
+        if self.record_chars > self._limit:
+            if line[-1] not in "\r\n":
+                self._rest_of_line()
+            raise _RowTooLong
+        return line
+
+    def _rest_of_line(self) -> bool:
+        """Read past the rest of a physical line, counting its quotes; False at the end of the file."""
+        while True:
+            piece = self._text.readline(_CHUNK)
+            if not piece:
+                return False
+            self.record_quotes += piece.count('"')
+            if piece[-1] in "\r\n":
+                return True
+
+    def skip_open_quote(self) -> None:
+        """After a record was cut inside a quoted field, read past the lines up to the one that closes it
+        (quotes come in pairs in a well-formed CSV, "" included), so its rest is not taken for rows."""
+        while self.record_quotes % 2:
+            self.line += 1
+            if not self._rest_of_line():
+                return
 
 
 class AuditRecord(NamedTuple):
@@ -251,11 +328,14 @@ def _too_long(**values: str) -> str:
 class AuditLogFile:
     """An audit-log export opened for reading. `progress` is the share of the file read so far."""
 
-    def __init__(self, binary: IO[bytes], format: str, size: int, zip_member: str = ""):
+    def __init__(
+        self, binary: IO[bytes], format: str, size: int, zip_member: str = "", limits: ImportLimits = DEFAULT_LIMITS
+    ):
         self._binary = binary
         self.format = format
         self._size = max(size, 1)
         self._zip_member = zip_member
+        self.limits = limits
 
     @property
     def progress(self) -> float:
@@ -268,24 +348,62 @@ class AuditLogFile:
         try:
             if self.format == "zip":
                 with zipfile.ZipFile(self._binary) as archive, archive.open(self._zip_member) as member:
-                    yield from _csv_rows(member)
+                    info = archive.getinfo(self._zip_member)
+                    guarded = io.BufferedReader(_InflateGuard(member, info, self.limits), _CHUNK)
+                    yield from _csv_rows(guarded, self.limits)
             elif self.format == "csv":
-                yield from _csv_rows(self._binary)
+                yield from _csv_rows(self._binary, self.limits)
             elif self.format == "json":
-                yield from _json_array_rows(self._binary)
+                yield from _json_array_rows(self._binary, self.limits)
             else:
-                yield from _json_lines_rows(self._binary)
+                yield from _json_lines_rows(self._binary, self.limits)
         except UnicodeDecodeError:
             raise UnsupportedFile("The file is not UTF-8 text. " + EXPECTED) from None
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise UnsupportedFile(f"The ZIP archive is damaged ({exc}). Download the export again.") from None
         except csv.Error as exc:
             raise UnsupportedFile(f"The CSV is malformed ({exc}).") from None
-        except ijson.JSONError:
-            raise UnsupportedFile("The JSON is malformed or ends early. " + EXPECTED) from None
 
 
-def open_audit_log(binary: IO[bytes]) -> AuditLogFile:
+class _InflateGuard(io.RawIOBase):
+    """A ZIP member read with the inflated-size and ratio caps counted on the bytes it really gives
+    (the sizes a ZIP declares are checked first, in _zip_member, but can lie)."""
+
+    def __init__(self, member: IO[bytes], info: zipfile.ZipInfo, limits: ImportLimits):
+        self._member = member
+        self._info = info
+        self._limits = limits
+        self.inflated = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._member.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        self.inflated += count
+        _inflation_check(self._info, self.inflated, self._limits)
+        return count
+
+
+def _inflation_check(info: zipfile.ZipInfo, inflated: int, limits: ImportLimits) -> None:
+    name = info.filename.rsplit("/", 1)[-1][:80]
+    if inflated > limits.zip_max_inflated_bytes:
+        raise UnsupportedFile(
+            f"The ZIP's {name} inflates to more than {limits.zip_max_inflated_bytes / 1024**3:g} GiB, the limit "
+            "(IMPORT_ZIP_MAX_INFLATED_BYTES); nothing from this file was kept. Split the export, or upload its CSV."
+        )
+    ratio = inflated / max(info.compress_size, 1)
+    if inflated > 1024**2 and ratio > limits.zip_max_ratio:
+        raise UnsupportedFile(
+            f"The ZIP's {name} inflates {ratio:,.0f} times its compressed size ({_size(info.compress_size)} to "
+            f"{_size(inflated)} or more); the limit is {limits.zip_max_ratio} times (IMPORT_ZIP_MAX_RATIO), as no "
+            "real export compresses that well (a ZIP bomb?). Nothing from this file was kept."
+        )
+
+
+def open_audit_log(binary: IO[bytes], *, limits: ImportLimits = DEFAULT_LIMITS) -> AuditLogFile:
     """Detect the format from the content and check the file's structure."""
     binary.seek(0, io.SEEK_END)
     size = binary.tell()
@@ -295,21 +413,21 @@ def open_audit_log(binary: IO[bytes]) -> AuditLogFile:
     if not head.strip():
         raise UnsupportedFile("The file is empty. " + EXPECTED)
     if head.startswith(b"PK"):
-        return AuditLogFile(binary, "zip", size, _zip_member(binary))
+        return AuditLogFile(binary, "zip", size, _zip_member(binary, limits), limits)
     if b"\x00" in head:
         raise UnsupportedFile("The file is neither a ZIP, CSV nor JSON file. " + EXPECTED)
     text = head.decode("utf-8-sig", errors="replace").lstrip()
     if text.startswith("["):
-        _check_json_array(binary)
-        return AuditLogFile(binary, "json", size)
+        _check_json_array(binary, limits)
+        return AuditLogFile(binary, "json", size, limits=limits)
     if text.startswith("{"):
         _check_json_lines(text)
-        return AuditLogFile(binary, "jsonl", size)
+        return AuditLogFile(binary, "jsonl", size, limits=limits)
     _check_csv_header(text)
-    return AuditLogFile(binary, "csv", size)
+    return AuditLogFile(binary, "csv", size, limits=limits)
 
 
-def _zip_member(binary: IO[bytes]) -> str:
+def _zip_member(binary: IO[bytes], limits: ImportLimits) -> str:
     try:
         with zipfile.ZipFile(binary) as archive:
             csvs = [
@@ -324,6 +442,7 @@ def _zip_member(binary: IO[bytes]) -> str:
             chosen = (named or audit or sorted(csvs, key=lambda i: i.file_size, reverse=True))[0]
             if chosen.flag_bits & 0x1:
                 raise UnsupportedFile("The ZIP is password-protected; upload the export as downloaded.")
+            _inflation_check(chosen, chosen.file_size, limits)  # as declared; checked again while reading
             with archive.open(chosen) as member:
                 head = member.read(65536)
             _check_csv_header(head.decode("utf-8-sig", errors="replace"))
@@ -364,24 +483,56 @@ def _check_csv_header(text: str) -> None:
         raise UnsupportedFile(f"The CSV lacks the column(s) {', '.join(missing)} ({found}). " + EXPECTED)
 
 
-def _csv_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
+def _csv_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Iterator[AuditRecord | RejectedRow]:
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-    header_line = text.readline()
-    header_at = 1
-    while header_line and not header_line.strip():  # blank lines before the header
-        header_line = text.readline()
-        header_at += 1
+    lines = _BoundedLines(text, limits.max_row_chars)
+    try:
+        header_line = next(lines, "")
+        while header_line and not header_line.strip():  # blank lines before the header
+            lines.record_chars = 0
+            header_line = next(lines, "")
+    except _RowTooLong:
+        raise UnsupportedFile(f"The CSV's first line is longer than {_size(limits.max_row_chars)}. " + EXPECTED) from None
     delimiter = _delimiter(header_line)
     columns = _header_columns(header_line)
     index = {name: columns.index(name) for name in set(columns)}
-    reader = csv.reader(text, delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
     width = len(columns)
     i_created, i_event, i_actor = index["created_at"], index["event"], index["actor_info"]
     i_entity, i_device, i_platform = (index.get(n, width) for n in ("entity_info", "device_id", "client_platform"))
-    line = header_at
-    for row in reader:
-        start = line + 1
-        line = reader.line_num + header_at
+    too_long = f"the row is longer than {_size(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
+    field_too_long = f"a field is longer than {_size(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
+    previous_field_limit = csv.field_size_limit(limits.max_field_chars)
+    try:
+        yield from _csv_records(
+            reader, lines, width, (i_created, i_event, i_actor, i_entity, i_device, i_platform), too_long, field_too_long
+        )
+    finally:
+        csv.field_size_limit(previous_field_limit)
+    text.detach()
+
+
+def _csv_records(reader, lines: _BoundedLines, width: int, columns, too_long: str, field_too_long: str):
+    i_created, i_event, i_actor, i_entity, i_device, i_platform = columns
+    while True:
+        start = lines.line + 1
+        lines.record_chars = lines.record_quotes = 0
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except _RowTooLong:
+            lines.skip_open_quote()
+            yield RejectedRow(start, too_long)
+            continue
+        except csv.Error as exc:
+            if "field limit" not in str(exc):
+                raise
+            lines.skip_open_quote()
+            yield RejectedRow(start, field_too_long)
+            continue
+        if lines.exhausted and lines.line > start and lines.record_quotes % 2:
+            raise csv.Error(f"a quoted field opened on line {start} is never closed")
         cells = len(row)
         if not cells or (cells == 1 and not row[0].strip()):
             continue
@@ -395,7 +546,6 @@ def _csv_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
         yield normalise_row(
             start, row[i_created], row[i_event], row[i_actor], row[i_entity], row[i_device], row[i_platform]
         )
-    text.detach()
 
 
 def _json_record(line: int, item: Any) -> AuditRecord | RejectedRow:
@@ -424,21 +574,118 @@ def _skip_bom(binary: IO[bytes]) -> None:
         binary.seek(0)
 
 
-def _check_json_array(binary: IO[bytes]) -> None:
+_MALFORMED_JSON = "The JSON is malformed or ends early. " + EXPECTED
+_JSON_STRUCTURE = re.compile(rb'["\[\]{},]')
+_JSON_IN_STRING = re.compile(rb'["\\]')
+
+
+def _json_array_items(binary: IO[bytes], limits: ImportLimits) -> Iterator[tuple[int, Any]]:
+    """The items of a top-level JSON array, numbered from 1, each parsed on its own: (number, value),
+    or (number, RejectedRow) for one longer, deeper or holding a longer string than the limits. A
+    scanner finds where each item ends (strings, escapes, nesting) without holding more of it than
+    the row limit, so no item, however large, is ever in memory whole."""
     _skip_bom(binary)
+    started = done = False
+    in_string = escape = active = False
+    depth = number = item_chars = string_chars = 0
+    pieces: list[bytes] | None = []
+    reason = ""
+    while not done:
+        chunk = binary.read(_CHUNK)
+        if not chunk:
+            break
+        at, end = 0, len(chunk)
+        if not started:
+            at = chunk.find(b"[")
+            if at < 0:
+                if chunk.strip():
+                    raise UnsupportedFile(_MALFORMED_JSON)
+                continue
+            started, at = True, at + 1
+        item_from = at
+        while at < end:
+            if in_string:
+                if escape:
+                    escape, at, string_chars = False, at + 1, string_chars + 1
+                    continue
+                found = _JSON_IN_STRING.search(chunk, at)
+                stop = found.start() if found else end
+                string_chars += stop - at
+                if found is None:
+                    at = end
+                elif chunk[stop] == 0x5C:  # backslash
+                    escape, at, string_chars = True, stop + 1, string_chars + 1
+                else:
+                    in_string, at = False, stop + 1
+                if string_chars > limits.max_field_chars and not reason:
+                    reason = f"a value is longer than {_size(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
+                continue
+            found = _JSON_STRUCTURE.search(chunk, at)
+            stop = found.start() if found else end
+            if depth == 0 and chunk[at:stop].strip():
+                active = True  # a number, true, false or null item
+            if found is None:
+                at = end
+                continue
+            char, at = chunk[stop], stop + 1
+            if char == 0x22:  # "
+                in_string, string_chars, active = True, 0, True
+            elif char in (0x7B, 0x5B):  # { [
+                depth, active = depth + 1, True
+                if depth > limits.max_json_depth and not reason:
+                    reason = f"the event is nested more than {limits.max_json_depth} levels deep"
+            elif depth > 0 and char in (0x7D, 0x5D):  # } ]
+                depth -= 1
+            elif depth == 0 and char in (0x2C, 0x5D):  # , or the array's closing ]
+                if not active:
+                    if char == 0x5D and number == 0:  # an empty array
+                        done = True
+                        break
+                    raise UnsupportedFile(_MALFORMED_JSON)
+                if pieces is not None:
+                    pieces.append(chunk[item_from:stop])
+                number += 1
+                yield number, _json_item(number, pieces, reason)
+                pieces, reason, active, item_chars, item_from = [], "", False, 0, at
+                if char == 0x5D:
+                    done = True
+                    break
+            elif depth == 0:
+                raise UnsupportedFile(_MALFORMED_JSON)
+        if not done and pieces is not None:
+            pieces.append(chunk[item_from:])
+            item_chars += end - item_from
+            if item_chars > limits.max_row_chars:
+                pieces = None
+                reason = reason or f"the event is longer than {_size(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
+    if not done:
+        raise UnsupportedFile(_MALFORMED_JSON)
+
+
+def _json_item(number: int, pieces: list[bytes] | None, reason: str) -> Any:
+    if reason or pieces is None:
+        return RejectedRow(number, reason)
     try:
-        first = next(ijson.items(binary, "item", use_float=True), None)
-    except ijson.JSONError:
+        return json.loads(b"".join(pieces))
+    except RecursionError:
+        return RejectedRow(number, "the event is nested too deeply")
+    except ValueError:
+        raise UnsupportedFile(_MALFORMED_JSON) from None
+
+
+def _check_json_array(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> None:
+    try:
+        first = next(_json_array_items(binary, limits), (0, None))[1]
+    except UnsupportedFile:
         first = None
     binary.seek(0)
     if not isinstance(first, dict) or "created_at" not in first or "event" not in first:
         raise UnsupportedFile("The JSON array does not hold audit-log events (objects with created_at and event). " + EXPECTED)
 
 
-def _json_array_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
-    _skip_bom(binary)
-    for number, item in enumerate(ijson.items(binary, "item", use_float=True), start=1):
-        yield _json_record(number, item)
+def _json_array_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Iterator[AuditRecord | RejectedRow]:
+    for number, item in _json_array_items(binary, limits):
+        yield item if type(item) is RejectedRow else _json_record(number, item)
 
 
 def _check_json_lines(text: str) -> None:
@@ -451,15 +698,45 @@ def _check_json_lines(text: str) -> None:
         raise UnsupportedFile("Expected JSON lines, one audit-log event object per line. " + EXPECTED)
 
 
-def _json_lines_rows(binary: IO[bytes]) -> Iterator[AuditRecord | RejectedRow]:
+def _longest_string(value: Any) -> int:
+    longest, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            longest = max(longest, len(item))
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return longest
+
+
+def _json_lines_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Iterator[AuditRecord | RejectedRow]:
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline=None)
-    for number, raw in enumerate(text, start=1):
+    lines = _BoundedLines(text, limits.max_row_chars)
+    while True:
+        lines.record_chars = 0
+        try:
+            raw = next(lines)
+        except StopIteration:
+            break
+        except _RowTooLong:
+            yield RejectedRow(lines.line, f"the line is longer than {_size(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)")
+            continue
+        number = lines.line
         if not raw.strip():
             continue
         try:
             item = json.loads(raw)
+        except RecursionError:
+            yield RejectedRow(number, "the event is nested too deeply")
+            continue
         except ValueError:
             yield RejectedRow(number, "not valid JSON")
+            continue
+        if len(raw) > limits.max_field_chars and _longest_string(item) > limits.max_field_chars:
+            yield RejectedRow(number, f"a value is longer than {_size(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)")
             continue
         yield _json_record(number, item)
     text.detach()

@@ -18,6 +18,8 @@ from typing import Any
 _CANONICAL_ENTITY = re.compile(r"\{'type': '([a-z_]*)', 'uuid': '([0-9A-Za-z-]*)'(?:, 'metadata': \{[^{}]*\})?\}")
 _EMPTY = frozenset({"", "{}", "None", "null", "NULL", "nan"})
 _TOLERANT_KEYS = ("name", "uuid", "type", "email_address")
+# Real actor and entity cells are well under 1 KiB; longer ones are not read as Python literals.
+MAX_LITERAL_CHARS = 64 * 1024
 
 
 def _tolerant_pattern(key: str) -> re.Pattern[str]:
@@ -62,6 +64,8 @@ def _parse_cascade(text: str) -> dict:
         else:
             if isinstance(parsed, dict):
                 return parsed
+    if len(text) > MAX_LITERAL_CHARS:
+        return _extract_tolerantly(text)  # ast would build a tree many times the cell's size
     try:
         parsed = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError, TypeError):

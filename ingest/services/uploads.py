@@ -3,6 +3,12 @@
 An upload is claimed atomically and imports run one at a time, so a task delivered twice
 or re-queued after a worker died neither double-counts nor races a failing import's clean-up.
 Counts are derived from what is stored, so re-processing the same upload is idempotent.
+
+An upload whose worker died UPLOAD_MAX_ATTEMPTS times (each claim is an attempt; a claim that
+finds the previous attempt still "processing" knows it never finished) is failed, never tried
+again, so one hostile file cannot crash workers forever. `uploads_requeue` (a periodic job)
+re-queues uploads whose worker went silent and queued ones never picked up (the broker was
+down when they were saved, or lost the message).
 """
 
 from __future__ import annotations
@@ -19,13 +25,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
 from ingest.importers.audit_log import (
     KNOWN_EVENTS,
     AuditRecord,
+    ImportLimits,
     RejectedRow,
     UnsupportedFile,
     canonical_instant,
@@ -39,12 +46,18 @@ from people.selectors import pseudonym_period_get
 from people.services import population_changed
 from portal.db import table_lock
 from portal.privacy import member_pseudonym
+from portal.queue import task_send
 from portal.selectors import retention_cutoff_get, retention_settings_get
 
 logger = logging.getLogger(__name__)
 
 REJECTED_SAMPLE_SIZE = 50
 INTERNAL_ERROR = "The import stopped on an internal error; nothing from this file was kept. Try again, or report it."
+ATTEMPTS_EXHAUSTED = (
+    "The import stopped after {attempts} attempts: each time, the worker processing this file died "
+    "(out of memory, killed or restarted). Nothing from this file was kept; it will not be tried again. "
+    "Check the file, or report it."
+)
 
 
 class UploadBusy(Exception):
@@ -62,10 +75,60 @@ def upload_create(*, file: File, name: str = "", uploaded_by=None, queue: bool =
     return upload
 
 
+QUEUE_DOWN = "saved; the queue is unreachable, it will start when the queue is back"
+
+
 def upload_enqueue(*, upload: Upload) -> None:
+    """Queue the upload once the transaction commits. Afterwards `upload.queue_state` says
+    "sent", or "broker down" (the upload stays queued and starts when the broker is back)."""
     from ingest.tasks import upload_process_task
 
-    transaction.on_commit(lambda: upload_process_task.delay(upload.pk))
+    upload.queue_state = "pending"
+
+    def send() -> None:
+        upload.queue_state = "sent" if task_send(upload_process_task, upload.pk) else "broker down"
+
+    transaction.on_commit(send)
+
+
+def import_limits_get() -> ImportLimits:
+    return ImportLimits(
+        max_field_chars=settings.IMPORT_MAX_FIELD_BYTES,
+        max_row_chars=settings.IMPORT_MAX_ROW_BYTES,
+        max_json_depth=settings.IMPORT_MAX_JSON_DEPTH,
+        zip_max_inflated_bytes=settings.IMPORT_ZIP_MAX_INFLATED_BYTES,
+        zip_max_ratio=settings.IMPORT_ZIP_MAX_RATIO,
+    )
+
+
+def uploads_requeue() -> list[int]:
+    """Queue again every upload that should be running and is not: processing with a worker
+    silent for UPLOAD_STALE_AFTER_SECONDS (it died, was OOM-killed or rebooted), and queued for
+    that long without being picked up. Returns their ids. The claim makes duplicates harmless.
+    """
+    from ingest.tasks import upload_process_task
+
+    now = timezone.now()
+    silent_since = now - timedelta(seconds=settings.UPLOAD_STALE_AFTER_SECONDS)
+    live = Upload.objects.filter(status=Upload.Status.PROCESSING, heartbeat_at__gte=silent_since)
+    if live.exists():
+        return []  # queued uploads wait for it (their tasks retry); the claim is one at a time
+    stale = Upload.objects.filter(status=Upload.Status.PROCESSING).filter(
+        models.Q(heartbeat_at__lt=silent_since) | models.Q(heartbeat_at__isnull=True)
+    )
+    # A queued upload's heartbeat_at is when it was last queued again (the claim resets it).
+    waiting = Upload.objects.filter(status=Upload.Status.QUEUED, created_at__lt=silent_since).filter(
+        models.Q(heartbeat_at__lt=silent_since) | models.Q(heartbeat_at__isnull=True)
+    )
+    ids = sorted(set(stale.values_list("pk", flat=True)) | set(waiting.values_list("pk", flat=True)))
+    sent = []
+    for upload_id in ids:
+        if task_send(upload_process_task, upload_id, retry_in_background=False):
+            sent.append(upload_id)
+            Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).update(heartbeat_at=now)
+    if ids:
+        logger.info("uploads re-queued: %s (not sent, queue unreachable: %s)", sent, sorted(set(ids) - set(sent)))
+    return sent
 
 
 def upload_process(*, upload_id: int) -> Upload | None:
@@ -102,19 +165,28 @@ def _upload_claim(*, upload_id: int) -> Upload | None:
         running = Upload.objects.filter(status=Upload.Status.PROCESSING, heartbeat_at__gte=live_since)
         if running.exists():
             raise UploadBusy(f"upload {upload_id} waits for a running import")
-        Upload.objects.filter(pk=upload_id).update(
-            status=Upload.Status.PROCESSING,
-            started_at=now,
-            heartbeat_at=now,
-            attempts=F("attempts") + 1,
-            progress=0,
-            rows_read=0,
-            rows_imported=0,
-            rows_duplicate=0,
-            rows_rejected=0,
-            rows_too_old=0,
-            error="",
-        )
+        if upload.status == Upload.Status.PROCESSING and upload.attempts >= settings.UPLOAD_MAX_ATTEMPTS:
+            # Every earlier attempt ended with its worker gone, mid-import: this file kills workers.
+            failed = True
+        else:
+            failed = False
+            Upload.objects.filter(pk=upload_id).update(
+                status=Upload.Status.PROCESSING,
+                started_at=now,
+                heartbeat_at=now,
+                attempts=F("attempts") + 1,
+                progress=0,
+                rows_read=0,
+                rows_imported=0,
+                rows_duplicate=0,
+                rows_rejected=0,
+                rows_too_old=0,
+                error="",
+            )
+    if failed:
+        logger.error("upload %s stopped after %s attempts: each one's worker died", upload.pk, upload.attempts)
+        _upload_fail(upload, ATTEMPTS_EXHAUSTED.format(attempts=upload.attempts))
+        return None
     upload.refresh_from_db()
     return upload
 
@@ -148,7 +220,7 @@ def _upload_import(upload: Upload) -> None:
     # removed them or would. Records carry their UTC instant as canonical text, compared as such.
     kept_from = canonical_instant(retention_cutoff_get(days=retention_settings_get().raw_events_days).first_instant_kept)
     with upload.file.open("rb") as stored, tempfile.TemporaryFile() as report:
-        log = open_audit_log(getattr(stored, "file", stored))
+        log = open_audit_log(getattr(stored, "file", stored), limits=import_limits_get())
         Upload.objects.filter(pk=upload.pk).update(detected_format=log.format)
         report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
         report_writer = csv.writer(report_text)
