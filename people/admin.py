@@ -6,11 +6,12 @@ from django.contrib.auth import get_permission_codename
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 
 from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
 from audit.services import access_note
+from people.formats import RosterCSV, RosterFileRefused, RosterXLSX, roster_size_check
 from people.models import Member, RosterEntry
 from people.resources import RosterResource
 from portal import privacy
@@ -85,6 +86,16 @@ class RosterEntryForm(forms.ModelForm):
         return cleaned
 
 
+class RosterImportForm(ImportForm):
+    def clean_import_file(self):
+        file = self.cleaned_data["import_file"]
+        try:
+            roster_size_check(size=file.size)
+        except RosterFileRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        return file
+
+
 @admin.register(RosterEntry)
 class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
     """HR's roster for Log importers (and superusers): imported from CSV or XLSX with a preview
@@ -96,7 +107,8 @@ class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
 
     form = RosterEntryForm
     resource_classes = [RosterResource]
-    import_formats = [CSV, XLSX]
+    import_formats = [RosterCSV, RosterXLSX]  # bounded reading (people.formats)
+    import_form_class = RosterImportForm
     import_template_name = "admin/people/rosterentry/import.html"
     skip_admin_log = False  # every imported change goes into the admin's history
     list_display = ["email", "name", "team", "department", "cohort_names", "seat_start", "seat_end", "on_roster"]
@@ -130,6 +142,12 @@ class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
             request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
             for action in ("add", "change")
         )
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, RosterFileRefused):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def get_import_data_kwargs(self, **kwargs):
         # All or nothing: a row that fails on confirming (the data changed since the preview)

@@ -250,3 +250,26 @@ class RosterResource(resources.ModelResource):
         if original is not None and (not original.on_roster or original.pseudonym != instance.pseudonym):
             return False  # joins the roster, or gets its pseudonym: a change even if the columns match
         return super().skip_row(instance, original, row, import_validation_errors)
+
+
+# --- From the command line (import_roster) ---------------------------------------------------------
+
+
+def roster_file_import(*, content: bytes, name: str = "", dry_run: bool = False):
+    """Import a roster file as the admin does: the same checks (RosterResource), all or nothing.
+
+    Returns the import's Result (import_export); nothing is saved when it has errors or with dry_run.
+    Raises people.formats.RosterFileRefused when the file cannot be read (size, rows, not a workbook).
+    """
+    from people.formats import RosterCSV, roster_xlsx_dataset
+
+    if content[:2] == b"PK" or name.lower().endswith(".xlsx"):
+        dataset = roster_xlsx_dataset(content)
+    else:
+        csv_format = RosterCSV(encoding="utf-8-sig")
+        dataset = csv_format.create_dataset(content)
+    resource = RosterResource()
+    result = resource.import_data(dataset, dry_run=True, raise_errors=False, rollback_on_validation_errors=True)
+    if dry_run or result.has_errors() or result.has_validation_errors():
+        return result
+    return resource.import_data(dataset, dry_run=False, raise_errors=False, rollback_on_validation_errors=True)
