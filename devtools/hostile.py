@@ -18,9 +18,12 @@ import os
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 MIB = 1024**2
+# Yesterday, so the events are within any raw-event retention period.
+DAY = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
 COLUMNS = ["created_at", "actor_info", "event", "event_info", "entity_info", "ip_address", "device_id", "user_agent", "client_platform"]
 
 
@@ -37,7 +40,7 @@ class HostileFile:
 def _event(n: int) -> dict:
     email = f"hostile.member{n % 3}@example.com"
     return {
-        "created_at": f"2025-10-01T08:{n // 60:02d}:{n % 60:02d}.000000Z",
+        "created_at": f"{DAY}T08:{n // 60:02d}:{n % 60:02d}.000000Z",
         "actor_info": str({"name": f"Member {n % 3}", "uuid": f"00000000-0000-4000-8000-00000000000{n % 3}", "metadata": {"email_address": email}}),
         "event": "conversation_created",
         "event_info": "{}",
@@ -60,6 +63,7 @@ def _csv_rows(first: int, count: int) -> bytes:
 
 
 def _repeat(handle, piece: bytes, total: int) -> None:
+    total -= total % len(piece)  # whole pieces only
     block = piece * max(1, MIB // len(piece))
     written = 0
     while written < total:

@@ -10,6 +10,12 @@ after one untimed warm-up) and the selectors behind them. Results are printed an
 
     manage.py benchmark --rows 1000000 --members 5000 --days 180 --json var/bench/sqlite-1m.json
     manage.py benchmark --summary var/bench/*.json
+
+With --hostile, instead: write the hostile corpus (devtools.hostile) and import each file in its
+own `import_logs --sync` process, printing that process's peak RSS and the upload's outcome
+(target: every one under TARGET_PEAK_MB, none a crash).
+
+    manage.py benchmark --hostile [--hostile-dir var/bench/hostile] [--hostile-scale 1]
 """
 
 from __future__ import annotations
@@ -57,10 +63,16 @@ class Command(BaseCommand):
         parser.add_argument("--label", default="", help="A name for this run in the summary.")
         parser.add_argument("--json", type=Path, help="Write the results here as JSON.")
         parser.add_argument("--summary", nargs="+", type=Path, help="Only tabulate earlier --json results.")
+        parser.add_argument("--hostile", action="store_true", help="Peak memory of importing each hostile file.")
+        parser.add_argument("--hostile-dir", type=Path, default=None, help="Where the hostile files are written.")
+        parser.add_argument("--hostile-scale", type=float, default=1.0, help="Size of the hostile files' big parts.")
 
     def handle(self, *args, **options):
         if options["summary"]:
             self._summary([json.loads(p.read_text()) for p in options["summary"] if p.exists()])
+            return
+        if options["hostile"]:
+            self._hostile(options)
             return
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; Django then records every query, which slows the pages.")
@@ -126,7 +138,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             child = subprocess.Popen(command, stdout=out, stderr=err, text=True)
             # wait4 gives this child's own resource usage (RUSAGE_CHILDREN would mix in any other child).
-            _, status, usage = os.wait4(child.pid, 0)
+            _, status, activity = os.wait4(child.pid, 0)
             elapsed = time.perf_counter() - started
             cpu_after, pg_after = cpu_ticks(), postgres_cpu_seconds()
             child.returncode = os.waitstatus_to_exitcode(status)
@@ -166,6 +178,50 @@ class Command(BaseCommand):
         if info["rows_rejected"] or info["rows_imported"] != rows:
             self.stderr.write(f"  Warning: expected {rows:,} imported and none rejected.")
         return info
+
+    # -- hostile files (child process each) ------------------------------------------------------
+
+    def _hostile(self, options) -> None:
+        from devtools.hostile import CORPUS, hostile_file_write
+        from ingest.models import Upload
+
+        call_command("migrate", verbosity=0)
+        folder = options["hostile_dir"] or Path(settings.BASE_DIR) / "var" / "bench" / "hostile"
+        scale = options["hostile_scale"]
+        self.stdout.write(f"Hostile files (scale {scale:g}), each imported by `import_logs --sync` in its own process:")
+        self.stdout.write(f"  {'file':<26} {'size':>10} {'peak RSS':>9}  {'exit':>4}  outcome")
+        results, worst = [], 0.0
+        for hostile in CORPUS:
+            path = hostile_file_write(hostile, folder, scale=scale)
+            command = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "import_logs", "--sync", str(path)]
+            with tempfile.TemporaryFile("w+") as out:
+                child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, text=True)
+                _, status, rusage = os.wait4(child.pid, 0)  # this child's own peak RSS, in KiB
+            code = os.waitstatus_to_exitcode(status)
+            peak = rusage.ru_maxrss / 1024
+            worst = max(worst, peak)
+            upload = Upload.objects.order_by("-pk").first()
+            outcome = upload.status if upload and upload.original_name == path.name else "no upload"
+            if outcome == "done":
+                outcome += (
+                    f", {upload.rows_read} rows: {upload.rows_imported} new, {upload.rows_duplicate} seen in an "
+                    f"earlier file, {upload.rows_rejected} rejected ({upload.rejected_sample[0]['reason'][:60]})"
+                    if upload.rejected_sample else f", {upload.rows_imported} imported"
+                )
+            elif outcome == "failed":
+                outcome += f": {upload.error[:90]}"
+            right = outcome.startswith(hostile.status) and code in (0, 1)  # 1: import_logs reports a failed file
+            self.stdout.write(
+                f"  {hostile.name:<26} {path.stat().st_size / 1024**2:>7.1f} MiB {peak:>6.0f} MB  {code:>4}  "
+                f"{'' if right and peak < TARGET_PEAK_MB else '!! '}{outcome}"
+            )
+            results.append({"file": hostile.name, "attack": hostile.attack, "bytes": path.stat().st_size,
+                            "peak_rss_mb": peak, "exit": code, "outcome": outcome, "expected": hostile.status})
+            path.unlink()
+        self.stdout.write(f"  worst peak RSS {worst:.0f} MB (target < {TARGET_PEAK_MB} MB)")
+        if options["json"]:
+            options["json"].parent.mkdir(parents=True, exist_ok=True)
+            options["json"].write_text(json.dumps({"hostile": results, "machine": machine_info()}, indent=2))
 
     # -- pages and selectors -----------------------------------------------------------------------
 
