@@ -4,6 +4,10 @@ Every run, dry runs included, leaves a PurgeReceipt with the settings and cutoff
 per category, the rows and files it deleted (or would have). A failure in one category is
 recorded and the others still run.
 
+Floors: a category whose period is below its floor (RETENTION_FLOOR_*, RetentionSettings.floors;
+only possible by writing the settings row past portal.services) is refused: nothing of it is
+purged and the receipt says so. The access log's floor is also kept by the database (audit/db.py).
+
 Member rows are not deleted here, even when nothing of theirs is left: a later issue decides
 how long people outlive their events.
 
@@ -29,6 +33,7 @@ from audit.services import access_log_purge
 from exports.models import Export
 from ingest.models import Event, Upload
 from portal.db import table_lock
+from portal.selectors import CATEGORIES as CATEGORY_FIELDS
 from portal.selectors import Cutoff, retention_cutoffs_get, retention_settings_get
 from retention.models import PurgeReceipt
 from usage.models import DailyActivity, DailyTotal
@@ -71,8 +76,17 @@ def retention_purge(
             }
         )
     else:
+        below = settings.below_floor()
         for category, purge in _PURGES.items():
             counts = receipt.deleted[category] = {"rows": 0, "files": 0}
+            field = CATEGORY_FIELDS.get(category)
+            if field in below:  # set past the form and the service (raw SQL): refused, the rest goes on
+                days, floor = below[field]
+                receipt.errors.append(
+                    {"category": category, "error": f"{field} is {days} days, below its floor of {floor}: nothing purged."}
+                )
+                receipt.save(update_fields=["deleted", "errors"])
+                continue
             try:
                 purge(cutoff=cutoffs[category], now=now, dry_run=dry_run, counts=counts, batch_size=batch_size)
             except Exception as exc:  # noqa: BLE001 - recorded on the receipt; the other categories still run

@@ -63,8 +63,9 @@ def table_count(table: str) -> int:
 
 
 @pytest.fixture
-def old_layout(transactional_db):
-    """The database as today's main left it (analytics 0005), restored to the latest layout after."""
+def old_layout(transactional_db, as_migration_role):
+    """The database as today's main left it (analytics 0005), restored to the latest layout after;
+    migrated, as in production, by the role that runs migrate (the owner, with two roles)."""
     executor = migrate([OLD_LAYOUT] + [(app, None) for app in NEW_APPS])
     yield executor.loader.project_state([OLD_LAYOUT]).apps
     migrate(latest())

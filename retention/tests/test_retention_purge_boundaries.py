@@ -30,11 +30,12 @@ JUST_BEFORE = FIRST_INSTANT_KEPT - timedelta(microseconds=1)
 
 
 @pytest.fixture(autouse=True)
-def new_york(settings, tmp_path, db):
+def new_york(settings, tmp_path, retention_floors_lowered, db):
     settings.REPORTING_TIMEZONE = "America/New_York"
     settings.MEDIA_ROOT = tmp_path
+    # The access log's period is past its floor, which the database keeps by itself (audit/db.py).
     RetentionSettings.objects.update_or_create(
-        pk=1, defaults={field: 10 for field in RetentionSettings.PERIOD_FIELDS}
+        pk=1, defaults={**{field: 10 for field in RetentionSettings.PERIOD_FIELDS}, "access_log_days": 400}
     )
 
 
@@ -141,8 +142,9 @@ def test_export_files_are_deleted_once_they_expire_and_the_export_stays():
 
 
 def test_access_records_from_before_the_oldest_day_kept_are_deleted():
-    AccessRecord.objects.create(occurred_at=JUST_BEFORE, username="before")
-    AccessRecord.objects.create(occurred_at=FIRST_INSTANT_KEPT, username="kept")
+    first_kept = datetime(2025, 2, 14, tzinfo=ZoneInfo("America/New_York"))  # NOW's day minus 399
+    AccessRecord.objects.create(occurred_at=first_kept - timedelta(microseconds=1), username="before")
+    AccessRecord.objects.create(occurred_at=first_kept, username="kept")
 
     receipt = purge()
 
