@@ -145,6 +145,32 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Evidence no insider can erase alone (README "Privacy", docs/deploy-postgresql-roles.md) -----
+# Retention floors: no period may be set below these (the settings form, portal.services and the
+# purge refuse it), and the database refuses an access-log purge newer than its floor (the floor
+# is written into the triggers and the purge function by `migrate`, run again after a change).
+RETENTION_FLOOR_RAW_EVENTS_DAYS = env_int("RETENTION_FLOOR_RAW_EVENTS_DAYS", 30)
+RETENTION_FLOOR_ROLLUPS_DAYS = env_int("RETENTION_FLOOR_ROLLUPS_DAYS", 90)
+RETENTION_FLOOR_UPLOADS_DAYS = env_int("RETENTION_FLOOR_UPLOADS_DAYS", 7)
+RETENTION_FLOOR_EXPORTS_DAYS = env_int("RETENTION_FLOOR_EXPORTS_DAYS", 1)
+RETENTION_FLOOR_ACCESS_LOG_DAYS = env_int("RETENTION_FLOOR_ACCESS_LOG_DAYS", 365)
+if min(
+    RETENTION_FLOOR_RAW_EVENTS_DAYS, RETENTION_FLOOR_ROLLUPS_DAYS, RETENTION_FLOOR_UPLOADS_DAYS,
+    RETENTION_FLOOR_EXPORTS_DAYS, RETENTION_FLOOR_ACCESS_LOG_DAYS,
+) < 1:
+    raise ImproperlyConfigured("every RETENTION_FLOOR_*_DAYS must be 1 or more")
+# Two-role PostgreSQL: DATABASE_URL is the app's role (no ownership of the append-only tables);
+# MIGRATION_DATABASE_URL, the same database as the role that owns them, is used only by
+# `manage.py migrate_as_owner` (migrate as that role), which also grants the app role what it may do.
+DATABASE_APP_ROLE = ""
+if os.environ.get("MIGRATION_DATABASE_URL"):
+    DATABASES["migrations"] = dj_database_url.parse(os.environ["MIGRATION_DATABASE_URL"], conn_max_age=0)
+    if DATABASES["migrations"]["ENGINE"] != DATABASES["default"]["ENGINE"] or DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("MIGRATION_DATABASE_URL needs DATABASE_URL and itself on the same PostgreSQL")
+    DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+    if not DATABASE_APP_ROLE or DATABASE_APP_ROLE == DATABASES["migrations"]["USER"]:
+        raise ImproperlyConfigured("DATABASE_URL and MIGRATION_DATABASE_URL must name two different roles")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
