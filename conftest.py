@@ -4,6 +4,8 @@ modules are rewritten like a test's."""
 
 pytest_plugins = [
     "testing.fixtures",
+    "testing.db_roles",
+    "testing.retention",
     "testing.browser",
     "testing.exports",
     "testing.rollout",

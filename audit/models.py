@@ -7,27 +7,50 @@ from __future__ import annotations
 from django.db import models
 from django.utils.timezone import now
 
+from portal.db import AppendOnlyError, AppendOnlyQuerySet
 from portal.models import Scope
 
 
-class AccessRecordQuerySet(models.QuerySet):
+class AccessLogIsAppendOnly(AppendOnlyError):
+    pass
+
+
+class AccessRecordQuerySet(AppendOnlyQuerySet):
+    """Refuses update, bulk_update, upserts, delete and _raw_delete; it is the base manager too."""
+
     def update(self, **kwargs):
         raise AccessLogIsAppendOnly("Access records are never changed.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AccessLogIsAppendOnly("Access records are never changed.")
+
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        if update_conflicts:
+            raise AccessLogIsAppendOnly("Access records are never changed.")
+        return super().bulk_create(objs, *args, **kwargs)
 
     def delete(self):
         raise AccessLogIsAppendOnly("Access records are deleted only by the retention purge (access_log_purge).")
 
+    delete.alters_data = True
+    delete.queryset_only = True
 
-class AccessLogIsAppendOnly(Exception):
-    pass
+    def _raw_delete(self, using):
+        raise AccessLogIsAppendOnly("Access records are deleted only by the retention purge (access_log_purge).")
 
 
 class AccessRecord(models.Model):
     """One request that showed usage data, a name reveal, a denied attempt or a failed login.
 
-    Append-only: the model refuses changes and deletes, and on PostgreSQL a trigger does too
-    (analytics migration 0003). The one way out is audit.services.access_log_purge.
+    Append-only: the model and its queryset (also the base manager) refuse changes and deletes,
+    and so do triggers on SQLite and PostgreSQL (audit migration 0002, audit.db). The one way out
+    is audit.services.access_log_purge, and only for records older than the retention floor.
     """
+
+    # Two-role PostgreSQL (portal.db.app_role_grant): the app role may only add and read, and
+    # purge through the SECURITY DEFINER function that the owner role made.
+    APP_ROLE_PRIVILEGES = "SELECT, INSERT"
+    APP_ROLE_FUNCTIONS = ("analytics_accessrecord_purge(timestamptz)",)
 
     class Action(models.TextChoices):
         VIEW = "view", "View"
@@ -62,6 +85,7 @@ class AccessRecord(models.Model):
 
     class Meta:
         db_table = "analytics_accessrecord"
+        base_manager_name = "objects"  # so Django's own internals meet the guarded queryset too
         ordering = ["-occurred_at", "-id"]
         indexes = [models.Index(fields=["username", "occurred_at"], name="access_username_when")]
 

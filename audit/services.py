@@ -15,14 +15,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.models import AccessRecord
+from audit.db import PURGE_FUNCTION
+from audit.models import AccessLogIsAppendOnly, AccessRecord
+from portal.db import append_only_lifted
 from portal.models import SCOPE_ORDER, Scope
 from portal.privacy import REVEAL_SESSION_KEY
 from portal.security import client_ip
 
-# The PostgreSQL trigger of migration 0003 lets a DELETE through only for records older than this
-# transaction-local setting, which access_log_purge alone sets.
-PURGE_SETTING = "usage_portal.access_log_purge_before"
+# The database's guards (audit/db.py) let a DELETE through only inside the purge: on PostgreSQL
+# the SECURITY DEFINER function does it; on SQLite access_log_purge tells the connection
+# (portal.db.append_only_lifted).
 USER_AGENT_MAX = 500
 PATH_MAX = 2000
 
@@ -82,19 +84,26 @@ def access_record_create(
 
 
 def access_log_purge(*, before: datetime) -> int:
-    """Delete the records older than `before`; the retention purge's path, and the only one."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        postgresql = connection.vendor == "postgresql"
-        if postgresql:
-            cursor.execute("SELECT set_config(%s, %s, true)", [PURGE_SETTING, before.isoformat()])
-        cursor.execute(
-            f"DELETE FROM {AccessRecord._meta.db_table} WHERE occurred_at < %s",
-            [connection.ops.adapt_datetimefield_value(before)],  # SQLite compares UTC text
+    """Delete the records older than `before`; the retention purge's path, and the only one.
+
+    Refused when `before` is newer than the retention floor allows (RETENTION_FLOOR_ACCESS_LOG_DAYS:
+    at least floor − 1 whole days ago); the database checks the same floor again by itself.
+    """
+    allowed = timezone.now() - timedelta(days=settings.RETENTION_FLOOR_ACCESS_LOG_DAYS - 1, hours=-2)
+    if before > allowed:
+        raise AccessLogIsAppendOnly(
+            f"The access log keeps at least {settings.RETENTION_FLOOR_ACCESS_LOG_DAYS} days: "
+            f"a purge of records before {before.isoformat()} is refused."
         )
-        deleted = cursor.rowcount
-        if postgresql:  # closed again at once, even when an outer transaction goes on
-            cursor.execute("SELECT set_config(%s, '', true)", [PURGE_SETTING])
-        return deleted
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The function (owned by the migration role) sets and clears the setting around its DELETE.
+            cursor.execute(f"SELECT {PURGE_FUNCTION}(%s)", [before])
+            return cursor.fetchone()[0]
+        stored = connection.ops.adapt_datetimefield_value(before)  # SQLite compares UTC text
+        with append_only_lifted(connection=connection, purge_before=stored):
+            cursor.execute(f"DELETE FROM {AccessRecord._meta.db_table} WHERE occurred_at < %s", [stored])
+            return cursor.rowcount
 
 
 # --- Name reveals --------------------------------------------------------------------------------

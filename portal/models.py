@@ -9,6 +9,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.timezone import now
 
+from portal.db import AppendOnlyError, AppendOnlyQuerySet
+
 
 class Scope(models.TextChoices):
     """How much a response showed about people."""
@@ -38,6 +40,24 @@ class RetentionSettings(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     PERIOD_FIELDS = ("raw_events_days", "rollups_days", "uploads_days", "exports_days", "access_log_days")
+    # The setting that holds each period's floor (usage_portal/settings.py): no period goes below it.
+    FLOOR_SETTINGS = {
+        "raw_events_days": "RETENTION_FLOOR_RAW_EVENTS_DAYS",
+        "rollups_days": "RETENTION_FLOOR_ROLLUPS_DAYS",
+        "uploads_days": "RETENTION_FLOOR_UPLOADS_DAYS",
+        "exports_days": "RETENTION_FLOOR_EXPORTS_DAYS",
+        "access_log_days": "RETENTION_FLOOR_ACCESS_LOG_DAYS",
+    }
+
+    @classmethod
+    def floors(cls) -> dict[str, int]:
+        """Each period's floor in days, from the settings."""
+        return {field: getattr(settings, name) for field, name in cls.FLOOR_SETTINGS.items()}
+
+    def below_floor(self) -> dict[str, tuple[int, int]]:
+        """The periods set below their floor: {field: (days, floor)}."""
+        floors = self.floors()
+        return {field: (days, floors[field]) for field, days in self.periods().items() if days < floors[field]}
 
     class Meta:
         db_table = "analytics_retentionsettings"
@@ -50,17 +70,47 @@ class RetentionSettings(models.Model):
         return {field: getattr(self, field) for field in self.PERIOD_FIELDS}
 
 
+class RetentionSettingsChangeQuerySet(AppendOnlyQuerySet):
+    refused_update = "Retention settings changes are append-only: they are never changed."
+    refused_delete = "Retention settings changes are append-only: they are never deleted."
+
+    def update(self, **kwargs):
+        # The one change allowed: deleting a user sets changed_by to NULL (the username copy stays).
+        if kwargs.keys() <= {"changed_by", "changed_by_id"} and all(value is None for value in kwargs.values()):
+            return super(AppendOnlyQuerySet, self).update(**kwargs)
+        raise AppendOnlyError(self.refused_update)
+
+
 class RetentionSettingsChange(models.Model):
-    """Who changed the retention settings, when, from what to what."""
+    """Who changed the retention settings, when, from what to what.
+
+    Append-only like the access log: the model and its queryset (also the base manager) refuse
+    changes and deletes, and so do triggers on SQLite and PostgreSQL (portal migration 0003);
+    only the link to a deleted user may become NULL.
+    """
+
+    # Two-role PostgreSQL (portal.db.app_role_grant): add, read, and unlink a deleted user.
+    APP_ROLE_PRIVILEGES = "SELECT, INSERT, UPDATE (changed_by_id)"
 
     changed_at = models.DateTimeField(default=now, db_index=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     username = models.CharField(max_length=150, blank=True)
     changes = models.JSONField(default=dict, help_text="{field: [old, new]}")
 
+    objects = RetentionSettingsChangeQuerySet.as_manager()
+
     class Meta:
         db_table = "analytics_retentionsettingschange"
+        base_manager_name = "objects"
         ordering = ["-changed_at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError(RetentionSettingsChangeQuerySet.refused_update)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(RetentionSettingsChangeQuerySet.refused_delete)
 
 
 class PortalSettings(models.Model):

@@ -12,20 +12,35 @@ from portal.selectors import reporting_timezone_effective, reporting_timezone_ge
 from portal.signals import reporting_timezone_changed
 
 
+class RetentionChangeRefused(ValueError):
+    """A retention change that the floors or the caller's role do not allow."""
+
+
 def retention_settings_update(*, user, periods: dict[str, int]) -> RetentionSettings:
-    """Set some periods (days, each at least 1); record what changed. No change, no record."""
+    """Set some periods (days); record what changed. No change, no record.
+
+    Refused (RetentionChangeRefused, nothing stored): a period below its floor
+    (RetentionSettings.floors(), the RETENTION_FLOOR_* settings), and lowering any period unless
+    `user` is a superuser (privacy auditors may only raise them).
+    """
     with transaction.atomic():
         RetentionSettings.objects.get_or_create(pk=1)
         current = RetentionSettings.objects.select_for_update().get(pk=1)
+        floors = RetentionSettings.floors()
+        superuser = bool(user is not None and user.is_authenticated and user.is_superuser)
         changes = {}
         for field, days in periods.items():
             if field not in RetentionSettings.PERIOD_FIELDS:
                 raise ValueError(f"{field} is not a retention period")
-            if int(days) < 1:
-                raise ValueError(f"{field} must be at least 1 day")
-            if getattr(current, field) != int(days):
-                changes[field] = [getattr(current, field), int(days)]
-                setattr(current, field, int(days))
+            days = int(days)
+            if days < floors[field]:
+                raise RetentionChangeRefused(f"{field} must be at least {floors[field]} days (its retention floor)")
+            old = getattr(current, field)
+            if days < old and not superuser:
+                raise RetentionChangeRefused(f"only a superuser may lower {field} (from {old} to {days} days)")
+            if old != days:
+                changes[field] = [old, days]
+                setattr(current, field, days)
         if changes:
             current.save()
             RetentionSettingsChange.objects.create(

@@ -30,8 +30,24 @@ class RetentionSettingsForm(forms.ModelForm):
         model = RetentionSettings
         fields = RetentionSettings.PERIOD_FIELDS
 
+    user = None  # the user saving the form (RetentionSettingsAdmin.get_form sets it)
+
     def clean(self):
         cleaned = super().clean()
+        floors = RetentionSettings.floors()
+        superuser = bool(self.user is not None and self.user.is_superuser)
+        for field in RetentionSettings.PERIOD_FIELDS:
+            days = cleaned.get(field)
+            if days is None:
+                continue
+            if days < floors[field]:
+                self.add_error(field, f"At least {floors[field]} days: this period's retention floor.")
+            elif self.instance.pk and days < getattr(self.instance, field) and not superuser:
+                self.add_error(
+                    field,
+                    f"Only a superuser may lower this period (now {getattr(self.instance, field)} days); "
+                    "privacy auditors may raise it.",
+                )
         raw, rollups = cleaned.get("raw_events_days"), cleaned.get("rollups_days")
         if raw and rollups and rollups < raw:
             self.add_error(
@@ -54,6 +70,10 @@ class RetentionSettingsAdmin(PurgeWarningMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):

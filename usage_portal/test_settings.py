@@ -13,6 +13,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast log
 # Close connections after each request and task, so no thread keeps the test database open.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 
+# Django's backends, except that the flush between transactional tests gets past the append-only
+# guards (testing/backends): SQLite's flush is allowed by its triggers, PostgreSQL's runs as the owner.
+TEST_BACKENDS = {"django.db.backends.sqlite3": "testing.backends.sqlite3", "django.db.backends.postgresql": "testing.backends.postgresql"}
+for _database in DATABASES.values():  # noqa: F405
+    _database["ENGINE"] = TEST_BACKENDS.get(_database["ENGINE"], _database["ENGINE"])
+
 # Django's test Client.login() (and a bare authenticate()) call the authentication backends
 # without a request, which django-axes refuses. This subclass lets those request-less calls
 # through to the password check and does everything else as AxesStandaloneBackend does, so every

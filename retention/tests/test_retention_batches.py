@@ -18,7 +18,7 @@ NOW = datetime(2026, 3, 20, 16, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def short_periods(settings, db):
+def short_periods(settings, retention_floors_lowered, db):
     settings.REPORTING_TIMEZONE = "Europe/Berlin"
     RetentionSettings.objects.update_or_create(pk=1, defaults={"raw_events_days": 10, "rollups_days": 10})
 

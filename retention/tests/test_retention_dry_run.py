@@ -21,7 +21,7 @@ LONG_AGO = NOW - timedelta(days=100)
 
 
 @pytest.fixture(autouse=True)
-def short_periods(settings, tmp_path, db):
+def short_periods(settings, tmp_path, retention_floors_lowered, db):
     settings.REPORTING_TIMEZONE = "Europe/Berlin"
     settings.MEDIA_ROOT = tmp_path
     RetentionSettings.objects.update_or_create(pk=1, defaults={field: 10 for field in RetentionSettings.PERIOD_FIELDS})

@@ -42,8 +42,8 @@ def test_it_lists_what_is_never_stored(client, viewer, page):
         assert item[0].upper() + item[1:] in html
 
 
-def test_it_shows_the_retention_periods_in_force(client, viewer, auditor, page):
-    retention_settings_update(user=auditor, periods={"raw_events_days": 90, "access_log_days": 1})
+def test_it_shows_the_retention_periods_in_force(client, viewer, superuser, page):
+    retention_settings_update(user=superuser, periods={"raw_events_days": 90, "exports_days": 1, "access_log_days": 1000})
     client.force_login(viewer)
 
     rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td class="numeric nowrap">([^<]+)</td>', page()))
@@ -52,8 +52,8 @@ def test_it_shows_the_retention_periods_in_force(client, viewer, auditor, page):
         "Raw events": "90 days",
         "Daily rollups": "800 days",
         "Uploaded files and reports": "30 days",
-        "Exports": "7 days",
-        "Access log": "1 day",
+        "Exports": "1 day",
+        "Access log": "1000 days",
     }
 
 
