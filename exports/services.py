@@ -63,8 +63,10 @@ def export_create(
 
 def export_enqueue(*, export: Export) -> None:
     from exports.tasks import export_build_task
+    from portal.queue import task_send
 
-    transaction.on_commit(lambda: export_build_task.delay(export.pk))
+    # With the broker down the export stays queued and is sent when it is back (portal.queue).
+    transaction.on_commit(lambda: task_send(export_build_task, export.pk))
 
 
 def export_is_expired(*, export: Export) -> bool:

@@ -79,11 +79,25 @@ class UploadAdmin(AccessNotedAdmin):
         created = upload_create(file=uploaded, name=uploaded.name, uploaded_by=request.user)
         # The admin goes on with its own object (history, message, redirect): make it the stored upload.
         obj.__dict__.update(created.__dict__)
+        request.upload_created = created
 
     def response_add(self, request, obj, post_url_continue=None):
-        # Land on the upload's own page, where its progress shows.
-        messages.success(request, f"“{obj}” is queued for import; this page follows its progress.")
+        # Land on the upload's own page, where its progress shows (the message: add_view).
         return HttpResponseRedirect(reverse("admin:ingest_upload_change", args=[obj.pk]))
+
+    def add_view(self, request, form_url="", extra_context=None):
+        response = super().add_view(request, form_url, extra_context)
+        # The upload was queued when the admin's transaction committed, inside super().add_view().
+        created = getattr(request, "upload_created", None)
+        if created is not None and getattr(created, "queue_state", "") == "broker down":
+            messages.warning(
+                request,
+                f"“{created}” is saved, and will start when the queue is back: the task queue cannot be reached "
+                "right now. Nothing needs to be done; this page follows its progress.",
+            )
+        elif created is not None:
+            messages.success(request, f"“{created}” is queued for import; this page follows its progress.")
+        return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["upload"] = obj

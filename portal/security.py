@@ -142,8 +142,14 @@ EMAIL = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0
 EMAIL_REDACTED = "[email redacted]"
 
 
+# The password of a URL's credentials (redis://:secret@host:6379/0, postgres://app:secret@db/portal):
+# redacted first, so the host stays readable instead of passing for an email's domain.
+URL_PASSWORD = re.compile(r"\b([a-z][a-z0-9+.-]*://[^\s/@:]*):[^\s/@]*@", re.IGNORECASE)
+PASSWORD_REDACTED = "[password redacted]"
+
+
 def redact_emails(text: str) -> str:
-    return EMAIL.sub(EMAIL_REDACTED, text)
+    return EMAIL.sub(EMAIL_REDACTED, URL_PASSWORD.sub(rf"\1:{PASSWORD_REDACTED}@", text))
 
 
 class RedactEmailsFilter(logging.Filter):

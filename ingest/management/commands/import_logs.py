@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from ingest.models import Upload
-from ingest.services.uploads import UploadBusy, upload_create, upload_process
+from ingest.services.uploads import QUEUE_DOWN, UploadBusy, upload_create, upload_process
 
 
 class Command(BaseCommand):
@@ -25,7 +25,10 @@ class Command(BaseCommand):
             with path.open("rb") as handle, transaction.atomic():
                 upload = upload_create(file=File(handle, name=path.name), name=path.name, queue=not sync)
             if not sync:
-                self.stdout.write(f"{path.name}: queued as upload {upload.pk}")
+                if getattr(upload, "queue_state", "") == "broker down":
+                    self.stdout.write(f"{path.name}: upload {upload.pk} {QUEUE_DOWN}")
+                else:
+                    self.stdout.write(f"{path.name}: queued as upload {upload.pk}")
                 continue
             upload = _process_when_free(upload.pk)
             if upload.status == Upload.Status.DONE:
