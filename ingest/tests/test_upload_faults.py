@@ -217,12 +217,14 @@ def test_an_upload_saved_while_the_broker_is_down_starts_when_it_is_back(site):
 
 
 @pytest.mark.worker
-def test_the_admin_says_saved_when_the_broker_is_down(transactional_db, client, importer, tmp_path):
+def test_the_admin_says_saved_when_the_broker_is_down(transactional_db, client, importer, tmp_path, monkeypatch):
     """The admin's request with the real Celery app pointed at a port where nothing listens."""
     from usage_portal.celery import app
 
     previous = app.conf.broker_url, app._pool, app.amqp._producer_pool
-    app.conf.broker_url = f"redis://:secret@127.0.0.1:{_free_port()}/0"
+    unreachable = f"redis://:secret@127.0.0.1:{_free_port()}/0"
+    app.conf.broker_url = unreachable
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery prefers the variable to its setting
     app._pool = app.amqp._producer_pool = None  # connections to the unreachable broker from here on
     try:
         client.force_login(importer)
