@@ -54,9 +54,9 @@ def roster_xlsx_dataset(content: bytes) -> tablib.Dataset:
         except ValueError:  # no dimension declared: nothing to check before reading
             declared = ""
         try:
-            min_col, min_row, max_col, max_row = range_boundaries(declared) if declared else (1, 1, 1, 1)
+            _, _, max_col, max_row = range_boundaries(declared) if declared else (1, 1, 1, 1)
         except (TypeError, ValueError):
-            min_col = min_row = max_col = max_row = None
+            max_col = max_row = None
         if max_col is not None and (max_col > max_columns or (max_row or 0) > max_rows + 1):
             raise RosterFileRefused(
                 f"The sheet declares the range {declared} ({max_col:,} columns, {max_row:,} rows); a roster has at most "

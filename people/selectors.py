@@ -20,10 +20,6 @@ def group_members(*, group: Group) -> QuerySet[Member]:
     return Member.objects.in_group(group)
 
 
-def group_size_get(*, group: Group) -> int:
-    return Member.objects.in_group(group).count()
-
-
 def roster_size_get() -> int:
     return Member.objects.on_roster().count()
 

@@ -229,8 +229,6 @@ class Command(BaseCommand):
         from django.contrib.auth.models import User
         from django.test import Client
 
-        from usage.selectors import activity
-
         user = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
             "bench-admin", "bench@example.com", None
         )
