@@ -23,11 +23,22 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import IO, Any, NamedTuple
 
+from .common import (
+    CHUNK,
+    DEFAULT_LIMITS,
+    BoundedLines,
+    ImportLimits,
+    RejectedRow,
+    RowTooLong,
+    UnsupportedFile,
+    longest_string,
+    size_text,
+    skip_bom,
+)
 from .info_cell import UnreadableCell, parse_info_cell
 
 REQUIRED_COLUMNS = ("created_at", "event", "actor_info")
@@ -63,83 +74,6 @@ _PLATFORMS = {"web_claude_ai": "web", "desktop_app": "desktop", "ios": "mobile",
 _NONE_TEXT = frozenset({"", "None", "null", "NULL"})
 
 
-class UnsupportedFile(Exception):
-    """The file as a whole cannot be imported; the message is meant for the person who uploaded it."""
-
-
-@dataclass(frozen=True)
-class ImportLimits:
-    """What one file may ask of a worker (the settings IMPORT_MAX_* and IMPORT_ZIP_MAX_*)."""
-
-    max_field_chars: int = 1024**2  # one CSV cell or JSON string
-    max_row_chars: int = 4 * 1024**2  # one CSV row (all its lines), JSON line or JSON array item
-    max_json_depth: int = 32  # objects and arrays inside one JSON event
-    zip_max_inflated_bytes: int = 16 * 1024**3  # the CSV inside a ZIP
-    zip_max_ratio: int = 100  # inflated / compressed size of that CSV (past its first MiB)
-
-
-DEFAULT_LIMITS = ImportLimits()
-_CHUNK = 1 << 16
-
-
-def _size(chars: int) -> str:
-    return f"{chars / 1024**2:g} MiB" if chars >= 1024**2 else f"{chars / 1024:g} KiB"
-
-
-class _RowTooLong(Exception):
-    pass
-
-
-class _BoundedLines:
-    """The physical lines of a text stream for csv.reader, never holding more of a record than
-    `limit` characters: past it, the rest of the line is read in chunks and dropped, and
-    _RowTooLong is raised (csv.reader passes it on and starts afresh on the next call).
-    `line` counts the physical lines read; set `record_chars = 0` before each record."""
-
-    def __init__(self, text: io.TextIOBase, limit: int):
-        self._text = text
-        self._limit = limit
-        self.line = 0
-        self.record_chars = 0
-        self.record_quotes = 0
-        self.exhausted = False
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = self._text.readline(self._limit + 1)
-        if not line:
-            self.exhausted = True
-            raise StopIteration
-        self.line += 1
-        self.record_chars += len(line)
-        self.record_quotes += line.count('"')
-        if self.record_chars > self._limit:
-            if line[-1] not in "\r\n":
-                self._rest_of_line()
-            raise _RowTooLong
-        return line
-
-    def _rest_of_line(self) -> bool:
-        """Read past the rest of a physical line, counting its quotes; False at the end of the file."""
-        while True:
-            piece = self._text.readline(_CHUNK)
-            if not piece:
-                return False
-            self.record_quotes += piece.count('"')
-            if piece[-1] in "\r\n":
-                return True
-
-    def skip_open_quote(self) -> None:
-        """After a record was cut inside a quoted field, read past the lines up to the one that closes it
-        (quotes come in pairs in a well-formed CSV, "" included), so its rest is not taken for rows."""
-        while self.record_quotes % 2:
-            self.line += 1
-            if not self._rest_of_line():
-                return
-
-
 class AuditRecord(NamedTuple):
     line: int
     occurred_at: datetime  # aware, UTC
@@ -152,11 +86,6 @@ class AuditRecord(NamedTuple):
     entity_id: str
     client_platform: str  # web, desktop, mobile, other or ""
     dedupe_key: str
-
-
-class RejectedRow(NamedTuple):
-    line: int
-    reason: str
 
 
 def coarse_platform(raw: str) -> str:
@@ -328,9 +257,7 @@ def _too_long(**values: str) -> str:
 class AuditLogFile:
     """An audit-log export opened for reading. `progress` is the share of the file read so far."""
 
-    def __init__(
-        self, binary: IO[bytes], format: str, size: int, zip_member: str = "", limits: ImportLimits = DEFAULT_LIMITS
-    ):
+    def __init__(self, binary: IO[bytes], format: str, size: int, zip_member: str = "", limits: ImportLimits = DEFAULT_LIMITS):
         self._binary = binary
         self.format = format
         self._size = max(size, 1)
@@ -349,7 +276,7 @@ class AuditLogFile:
             if self.format == "zip":
                 with zipfile.ZipFile(self._binary) as archive, archive.open(self._zip_member) as member:
                     info = archive.getinfo(self._zip_member)
-                    guarded = io.BufferedReader(_InflateGuard(member, info, self.limits), _CHUNK)
+                    guarded = io.BufferedReader(_InflateGuard(member, info, self.limits), CHUNK)
                     yield from _csv_rows(guarded, self.limits)
             elif self.format == "csv":
                 yield from _csv_rows(self._binary, self.limits)
@@ -397,8 +324,8 @@ def _inflation_check(info: zipfile.ZipInfo, inflated: int, limits: ImportLimits)
     ratio = inflated / max(info.compress_size, 1)
     if inflated > 1024**2 and ratio > limits.zip_max_ratio:
         raise UnsupportedFile(
-            f"The ZIP's {name} inflates {ratio:,.0f} times its compressed size ({_size(info.compress_size)} to "
-            f"{_size(inflated)} or more); the limit is {limits.zip_max_ratio} times (IMPORT_ZIP_MAX_RATIO), as no "
+            f"The ZIP's {name} inflates {ratio:,.0f} times its compressed size ({size_text(info.compress_size)} to "
+            f"{size_text(inflated)} or more); the limit is {limits.zip_max_ratio} times (IMPORT_ZIP_MAX_RATIO), as no "
             "real export compresses that well (a ZIP bomb?). Nothing from this file was kept."
         )
 
@@ -485,14 +412,14 @@ def _check_csv_header(text: str) -> None:
 
 def _csv_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Iterator[AuditRecord | RejectedRow]:
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
-    lines = _BoundedLines(text, limits.max_row_chars)
+    lines = BoundedLines(text, limits.max_row_chars)
     try:
         header_line = next(lines, "")
         while header_line and not header_line.strip():  # blank lines before the header
             lines.record_chars = 0
             header_line = next(lines, "")
-    except _RowTooLong:
-        raise UnsupportedFile(f"The CSV's first line is longer than {_size(limits.max_row_chars)}. " + EXPECTED) from None
+    except RowTooLong:
+        raise UnsupportedFile(f"The CSV's first line is longer than {size_text(limits.max_row_chars)}. " + EXPECTED) from None
     delimiter = _delimiter(header_line)
     columns = _header_columns(header_line)
     index = {name: columns.index(name) for name in set(columns)}
@@ -500,8 +427,8 @@ def _csv_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Itera
     width = len(columns)
     i_created, i_event, i_actor = index["created_at"], index["event"], index["actor_info"]
     i_entity, i_device, i_platform = (index.get(n, width) for n in ("entity_info", "device_id", "client_platform"))
-    too_long = f"the row is longer than {_size(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
-    field_too_long = f"a field is longer than {_size(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
+    too_long = f"the row is longer than {size_text(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
+    field_too_long = f"a field is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
     previous_field_limit = csv.field_size_limit(limits.max_field_chars)
     try:
         yield from _csv_records(
@@ -512,7 +439,7 @@ def _csv_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Itera
     text.detach()
 
 
-def _csv_records(reader, lines: _BoundedLines, width: int, columns, too_long: str, field_too_long: str):
+def _csv_records(reader, lines: BoundedLines, width: int, columns, too_long: str, field_too_long: str):
     i_created, i_event, i_actor, i_entity, i_device, i_platform = columns
     while True:
         start = lines.line + 1
@@ -521,7 +448,7 @@ def _csv_records(reader, lines: _BoundedLines, width: int, columns, too_long: st
             row = next(reader)
         except StopIteration:
             return
-        except _RowTooLong:
+        except RowTooLong:
             lines.skip_open_quote()
             yield RejectedRow(start, too_long)
             continue
@@ -543,9 +470,7 @@ def _csv_records(reader, lines: _BoundedLines, width: int, columns, too_long: st
             else:
                 del row[width:]
         row.append("")
-        yield normalise_row(
-            start, row[i_created], row[i_event], row[i_actor], row[i_entity], row[i_device], row[i_platform]
-        )
+        yield normalise_row(start, row[i_created], row[i_event], row[i_actor], row[i_entity], row[i_device], row[i_platform])
 
 
 def _json_record(line: int, item: Any) -> AuditRecord | RejectedRow:
@@ -568,12 +493,6 @@ def _json_record(line: int, item: Any) -> AuditRecord | RejectedRow:
     return record
 
 
-def _skip_bom(binary: IO[bytes]) -> None:
-    binary.seek(0)
-    if binary.read(3) != b"\xef\xbb\xbf":
-        binary.seek(0)
-
-
 _MALFORMED_JSON = "The JSON is malformed or ends early. " + EXPECTED
 _JSON_STRUCTURE = re.compile(rb'["\[\]{},]')
 _JSON_IN_STRING = re.compile(rb'["\\]')
@@ -584,14 +503,14 @@ def _json_array_items(binary: IO[bytes], limits: ImportLimits) -> Iterator[tuple
     or (number, RejectedRow) for one longer, deeper or holding a longer string than the limits. A
     scanner finds where each item ends (strings, escapes, nesting) without holding more of it than
     the row limit, so no item, however large, is ever in memory whole."""
-    _skip_bom(binary)
+    skip_bom(binary)
     started = done = False
     in_string = escape = active = False
     depth = number = item_chars = string_chars = 0
     pieces: list[bytes] | None = []
     reason = ""
     while not done:
-        chunk = binary.read(_CHUNK)
+        chunk = binary.read(CHUNK)
         if not chunk:
             break
         at, end = 0, len(chunk)
@@ -618,7 +537,7 @@ def _json_array_items(binary: IO[bytes], limits: ImportLimits) -> Iterator[tuple
                 else:
                     in_string, at = False, stop + 1
                 if string_chars > limits.max_field_chars and not reason:
-                    reason = f"a value is longer than {_size(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
+                    reason = f"a value is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
                 continue
             found = _JSON_STRUCTURE.search(chunk, at)
             stop = found.start() if found else end
@@ -657,7 +576,7 @@ def _json_array_items(binary: IO[bytes], limits: ImportLimits) -> Iterator[tuple
             item_chars += end - item_from
             if item_chars > limits.max_row_chars:
                 pieces = None
-                reason = reason or f"the event is longer than {_size(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
+                reason = reason or f"the event is longer than {size_text(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
     if not done:
         raise UnsupportedFile(_MALFORMED_JSON)
 
@@ -698,31 +617,17 @@ def _check_json_lines(text: str) -> None:
         raise UnsupportedFile("Expected JSON lines, one audit-log event object per line. " + EXPECTED)
 
 
-def _longest_string(value: Any) -> int:
-    longest, stack = 0, [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            longest = max(longest, len(item))
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return longest
-
-
 def _json_lines_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> Iterator[AuditRecord | RejectedRow]:
     text = io.TextIOWrapper(binary, encoding="utf-8-sig", newline=None)
-    lines = _BoundedLines(text, limits.max_row_chars)
+    lines = BoundedLines(text, limits.max_row_chars)
     while True:
         lines.record_chars = 0
         try:
             raw = next(lines)
         except StopIteration:
             break
-        except _RowTooLong:
-            yield RejectedRow(lines.line, f"the line is longer than {_size(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)")
+        except RowTooLong:
+            yield RejectedRow(lines.line, f"the line is longer than {size_text(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)")
             continue
         number = lines.line
         if not raw.strip():
@@ -735,8 +640,8 @@ def _json_lines_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -
         except ValueError:
             yield RejectedRow(number, "not valid JSON")
             continue
-        if len(raw) > limits.max_field_chars and _longest_string(item) > limits.max_field_chars:
-            yield RejectedRow(number, f"a value is longer than {_size(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)")
+        if len(raw) > limits.max_field_chars and longest_string(item) > limits.max_field_chars:
+            yield RejectedRow(number, f"a value is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)")
             continue
         yield _json_record(number, item)
     text.detach()
