@@ -14,6 +14,7 @@ class Export(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        WAITING = "waiting", "Saved, waiting for the queue"  # the broker was down when it was requested
         RUNNING = "running", "Running"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"

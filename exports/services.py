@@ -62,11 +62,30 @@ def export_create(
 
 
 def export_enqueue(*, export: Export) -> None:
+    """Queue the export's build once the transaction commits. With the broker down it is marked
+    waiting, and exports_requeue (a periodic job) sends it when the broker is back."""
     from exports.tasks import export_build_task
     from portal.queue import task_send
 
-    # With the broker down the export stays queued and is sent when it is back (portal.queue).
-    transaction.on_commit(lambda: task_send(export_build_task, export.pk))
+    def send() -> None:
+        if not task_send(export_build_task, export.pk):
+            Export.objects.filter(pk=export.pk, status=Export.Status.QUEUED).update(status=Export.Status.WAITING)
+
+    transaction.on_commit(send)
+
+
+def exports_requeue() -> list[int]:
+    """Send the builds of exports requested while the broker was down. Returns the ids sent."""
+    from exports.tasks import export_build_task
+    from portal.queue import task_send
+
+    sent = []
+    for export_id in Export.objects.filter(status=Export.Status.WAITING).values_list("pk", flat=True):
+        if not task_send(export_build_task, export_id):
+            break  # still down: the next run tries again
+        Export.objects.filter(pk=export_id, status=Export.Status.WAITING).update(status=Export.Status.QUEUED)
+        sent.append(export_id)
+    return sent
 
 
 def export_is_expired(*, export: Export) -> bool:

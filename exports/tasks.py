@@ -8,3 +8,10 @@ def export_build_task(export_id: int) -> None:
     from exports.services import export_build
 
     export_build(export_id=export_id)
+
+
+@shared_task(ignore_result=True)
+def exports_requeue_task() -> None:
+    from exports.services import exports_requeue
+
+    exports_requeue()

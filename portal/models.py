@@ -118,7 +118,8 @@ class PortalSettings(models.Model):
     changing it rebuilds the rollups in the background (rebuild_* follow that)."""
 
     reporting_timezone = models.CharField(max_length=64, blank=True, help_text="Empty: REPORTING_TIMEZONE from the environment")
-    rebuild_status = models.CharField(max_length=20, blank=True)
+    rebuild_status = models.CharField(max_length=20, blank=True)  # queued, waiting (for the broker), running, done, failed
+    rebuild_previous_timezone = models.CharField(max_length=64, blank=True, help_text="Whose rollups go once the rebuild is done")
     rebuild_progress = models.PositiveSmallIntegerField(default=0)
     rebuild_started_at = models.DateTimeField(null=True, blank=True)
     rebuild_finished_at = models.DateTimeField(null=True, blank=True)

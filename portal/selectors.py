@@ -41,7 +41,7 @@ def reporting_today(*, timezone: str | None = None) -> date:
 def rollup_rebuild_get() -> dict | None:
     """While the rollups are rebuilt for a new reporting timezone: its status and progress."""
     state = (
-        PortalSettings.objects.filter(pk=1, rebuild_status__in=("queued", "running"))
+        PortalSettings.objects.filter(pk=1, rebuild_status__in=("queued", "waiting", "running"))
         .values("rebuild_status", "rebuild_progress")
         .first()
     )

@@ -68,6 +68,7 @@ def reporting_timezone_change(*, timezone: str) -> PortalSettings:
         row.reporting_timezone = timezone
         if new != previous:
             row.rebuild_status, row.rebuild_progress, row.rebuild_error = "queued", 0, ""
+            row.rebuild_previous_timezone = previous
             row.rebuild_started_at = row.rebuild_finished_at = None
         row.save()
         if new != previous:

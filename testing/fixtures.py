@@ -190,6 +190,38 @@ def celery_worker_thread(transactional_db):
         yield worker
 
 
+@pytest.fixture
+def broker_unreachable(monkeypatch):
+    """The real Celery app pointed at a port where nothing listens, until `restore()` (or the test's
+    end) points it back at the configured broker. Yields the restore function."""
+    import socket
+
+    from usage_portal.celery import app
+
+    previous = app.conf.broker_url, app._pool, app.amqp._producer_pool
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    unreachable = f"redis://:secret@127.0.0.1:{port}/0"
+    app.conf.broker_url = unreachable
+    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery prefers the variable to its setting
+    app._pool = app.amqp._producer_pool = None  # connections to the unreachable broker from here on
+    restored = False
+
+    def restore() -> None:
+        nonlocal restored
+        if not restored:
+            monkeypatch.undo()
+            app.conf.broker_url = previous[0]
+            app._pool = app.amqp._producer_pool = None
+            restored = True
+
+    try:
+        yield restore
+    finally:
+        restore()
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright (never `playwright install`), one per test module."""

@@ -13,11 +13,9 @@ def rollups_refresh_for_events(sender, *, first, last, **kwargs) -> None:
 
 
 def rollups_rebuild_for_timezone(sender, *, timezone: str, previous: str, **kwargs) -> None:
-    from portal.queue import task_send
-    from usage.tasks import reporting_timezone_rebuild_task
+    from usage.services.reporting_timezone import reporting_timezone_rebuild_enqueue
 
-    # With the broker down the rebuild is sent when it is back (portal.queue), not a 500.
-    transaction.on_commit(lambda: task_send(reporting_timezone_rebuild_task, timezone, previous))
+    transaction.on_commit(lambda: reporting_timezone_rebuild_enqueue(timezone=timezone, previous=previous))
 
 
 def connect() -> None:

@@ -8,3 +8,10 @@ def reporting_timezone_rebuild_task(timezone: str, previous: str) -> None:
     from usage.services.reporting_timezone import reporting_timezone_rebuild
 
     reporting_timezone_rebuild(timezone=timezone, previous=previous)
+
+
+@shared_task(ignore_result=True)
+def reporting_timezone_rebuild_requeue_task() -> None:
+    from usage.services.reporting_timezone import reporting_timezone_rebuild_requeue
+
+    reporting_timezone_rebuild_requeue()

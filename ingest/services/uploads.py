@@ -123,7 +123,7 @@ def uploads_requeue() -> list[int]:
     ids = sorted(set(stale.values_list("pk", flat=True)) | set(waiting.values_list("pk", flat=True)))
     sent = []
     for upload_id in ids:
-        if task_send(upload_process_task, upload_id, retry_in_background=False):
+        if task_send(upload_process_task, upload_id):
             sent.append(upload_id)
             Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).update(heartbeat_at=now)
     if ids:

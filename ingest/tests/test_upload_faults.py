@@ -217,25 +217,15 @@ def test_an_upload_saved_while_the_broker_is_down_starts_when_it_is_back(site):
 
 
 @pytest.mark.worker
-def test_the_admin_says_saved_when_the_broker_is_down(transactional_db, client, importer, tmp_path, monkeypatch):
+def test_the_admin_says_saved_when_the_broker_is_down(transactional_db, client, importer, tmp_path, broker_unreachable):
     """The admin's request with the real Celery app pointed at a port where nothing listens."""
-    from usage_portal.celery import app
+    from django.urls import reverse
 
-    previous = app.conf.broker_url, app._pool, app.amqp._producer_pool
-    unreachable = f"redis://:secret@127.0.0.1:{_free_port()}/0"
-    app.conf.broker_url = unreachable
-    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery prefers the variable to its setting
-    app._pool = app.amqp._producer_pool = None  # connections to the unreachable broker from here on
-    try:
-        client.force_login(importer)
-        export = tmp_path / "export.csv"
-        export.write_bytes(export_csv({"ana@example.com": 2}, day=_yesterday()))
-        with export.open("rb") as handle:
-            from django.urls import reverse
-
-            response = client.post(reverse("admin:ingest_upload_add"), {"file": handle}, follow=True)
-    finally:
-        app.conf.broker_url, app._pool, app.amqp._producer_pool = previous
+    client.force_login(importer)
+    export = tmp_path / "export.csv"
+    export.write_bytes(export_csv({"ana@example.com": 2}, day=_yesterday()))
+    with export.open("rb") as handle:
+        response = client.post(reverse("admin:ingest_upload_add"), {"file": handle}, follow=True)
 
     assert response.status_code == 200
     assert "is saved, and will start when the queue is back" in response.content.decode()

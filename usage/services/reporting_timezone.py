@@ -2,7 +2,8 @@
 
 The new timezone applies at once; its rollups are rebuilt a slice of days at a time by a Celery
 task that reports progress on PortalSettings (pages say so meanwhile). When the rebuild is done,
-the previous timezone's rollups are dropped.
+the previous timezone's rollups are dropped. With the broker down the rebuild waits ("waiting"),
+and reporting_timezone_rebuild_requeue (a periodic job) sends it when the broker is back.
 """
 
 from __future__ import annotations
@@ -12,11 +13,33 @@ import logging
 from django.utils import timezone as django_timezone
 
 from portal.models import PortalSettings
+from portal.queue import task_send
 from portal.selectors import reporting_timezone_get
 from usage.services.rollups import rollup_rebuild, rollups_drop
+from usage.tasks import reporting_timezone_rebuild_task
 
 logger = logging.getLogger(__name__)
 DAYS_PER_SLICE = 14
+
+
+def reporting_timezone_rebuild_enqueue(*, timezone: str, previous: str) -> bool:
+    """Send the rebuild to the workers; with the broker down, mark it waiting. True when sent."""
+    if task_send(reporting_timezone_rebuild_task, timezone, previous):
+        return True
+    PortalSettings.objects.filter(pk=1, rebuild_status="queued").update(rebuild_status="waiting")
+    return False
+
+
+def reporting_timezone_rebuild_requeue() -> bool:
+    """Send a rebuild that waits for the broker. True when one was sent."""
+    state = PortalSettings.objects.filter(pk=1, rebuild_status="waiting").values("rebuild_previous_timezone").first()
+    if state is None:
+        return False
+    previous = state["rebuild_previous_timezone"] or reporting_timezone_get()
+    if not task_send(reporting_timezone_rebuild_task, reporting_timezone_get(), previous):
+        return False
+    PortalSettings.objects.filter(pk=1, rebuild_status="waiting").update(rebuild_status="queued")
+    return True
 
 
 def reporting_timezone_rebuild(*, timezone: str, previous: str) -> None:
