@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 import tablib
 from django.conf import settings
@@ -119,10 +120,10 @@ def _cells_count(archive: zipfile.ZipFile, part: zipfile.ZipInfo, budget: int) -
 
 def roster_xlsx_dataset(content: bytes) -> tablib.Dataset:
     roster_size_check(size=len(content))
-    _xlsx_parts_check(content)
     try:
+        _xlsx_parts_check(content)
         return _xlsx_dataset(content)
-    except (zipfile.BadZipFile, SyntaxError) as exc:  # a damaged part, met while reading rows (XML ParseError)
+    except (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError) as exc:  # a part damaged inside (bad CRC, XML ParseError)
         raise RosterFileRefused(f"The file is not a readable Excel (XLSX) workbook ({type(exc).__name__}).") from None
 
 

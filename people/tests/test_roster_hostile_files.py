@@ -172,3 +172,18 @@ def test_a_workbook_with_more_cells_than_twice_a_full_roster_is_refused(settings
 
     with pytest.raises(RosterFileRefused, match="more cells than twice a roster of 100 rows"):
         roster_xlsx_dataset(xlsx(rows, dimension="A1:D3"))
+
+
+def test_a_workbook_damaged_inside_a_part_gets_a_message_not_a_traceback(as_importer):
+    content = bytearray(xlsx(ROWS + [[f"p{n}@example.com", f"P {n}", "Data", "2025-09-01"] for n in range(3000)]))
+    part = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("xl/worksheets/sheet1.xml")
+    header = part.header_offset  # the local header: 30 bytes, then the name and the extra field
+    name_length, extra_length = (int.from_bytes(content[header + at : header + at + 2], "little") for at in (26, 28))
+    middle = header + 30 + name_length + extra_length + part.compress_size // 2
+    content[middle : middle + 200] = bytes(b ^ 0x5A for b in content[middle : middle + 200])  # the deflated XML, garbled
+
+    response = preview(as_importer, bytes(content), name="roster.xlsx", file_format=XLSX)
+
+    assert response.status_code == 200
+    assert "not a readable Excel (XLSX) workbook" in _errors(response)
+    assert Member.objects.count() == 0
