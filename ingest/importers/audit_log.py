@@ -36,6 +36,7 @@ from .common import (
     RowTooLong,
     UnsupportedFile,
     longest_string,
+    nested_deeper_than,
     size_text,
     skip_bom,
 )
@@ -642,6 +643,9 @@ def _json_lines_rows(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -
             continue
         if len(raw) > limits.max_field_chars and longest_string(item) > limits.max_field_chars:
             yield RejectedRow(number, f"a value is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)")
+            continue
+        if raw.count("{") + raw.count("[") > limits.max_json_depth and nested_deeper_than(item, limits.max_json_depth):
+            yield RejectedRow(number, f"the event is nested more than {limits.max_json_depth} levels deep")
             continue
         yield _json_record(number, item)
     text.detach()

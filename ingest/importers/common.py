@@ -112,3 +112,19 @@ def longest_string(value: Any) -> int:
         elif isinstance(item, list):
             stack.extend(item)
     return longest
+
+
+def nested_deeper_than(value: Any, limit: int) -> bool:
+    """Whether objects and arrays nest more than `limit` levels in `value` (itself the first level),
+    as the JSON array scanner of audit_log counts them."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in item)
+    return False

@@ -6,6 +6,7 @@ failed with a clear message and nothing kept), never a crash. Memory is measured
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -125,3 +126,27 @@ def test_a_later_upload_imports_after_the_hostile_ones(tmp_path, db, sample_path
     upload = _import_path(sample_path("claude_enterprise_audit_export.zip"))
 
     assert (upload.status, upload.rows_imported) == ("done", 26)
+
+
+def _nested(levels: int) -> dict:
+    value: dict = {}
+    for _ in range(levels - 1):
+        value = {"a": value}
+    return value
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "json"])
+def test_an_event_nested_past_import_max_json_depth_is_rejected_in_json_lines_as_in_a_json_array(layout):
+    """The event is the first level: event_info nested 31 levels makes 32, the limit; one more is past it."""
+    event = {
+        "created_at": "2025-10-01T09:00:00Z",
+        "event": "conversation_created",
+        "actor_info": {"name": "Ana", "uuid": "u-1", "metadata": {"email_address": "ana@example.com"}},
+    }
+    events = [event, {**event, "event_info": _nested(31)}, {**event, "event_info": _nested(32)}]
+    content = ("\n".join(map(json.dumps, events)) if layout == "jsonl" else json.dumps(events)).encode()
+
+    rows = list(open_audit_log(io.BytesIO(content)).rows())
+
+    assert [type(row).__name__ for row in rows] == ["AuditRecord", "AuditRecord", "RejectedRow"]
+    assert rows[2] == RejectedRow(3, "the event is nested more than 32 levels deep")

@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from people.formats import roster_xlsx_dataset
+from people.formats import RosterFileRefused, roster_xlsx_dataset
 from people.models import Member
 from testing.roster import XLSX, import_roster, preview
 
@@ -113,3 +113,77 @@ def test_a_file_that_is_not_a_workbook_gets_a_message(as_importer):
     response = preview(as_importer, b"PK\x03\x04 not really a zip", name="roster.xlsx", file_format=XLSX)
 
     assert "not a readable Excel (XLSX) workbook" in _errors(response)
+
+
+def xlsx_with_a_wide_row(cells: int) -> bytes:
+    """A workbook whose third row holds `cells` cells, written in pieces: its declared dimension
+    stays A1:D2, and the file stays small (the cells compress ~400 times)."""
+    source = zipfile.ZipFile(io.BytesIO(xlsx(ROWS[:2])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                target.writestr(info.filename, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            with target.open(info.filename, "w", force_zip64=True) as part:
+                part.write(head + b'<row r="3">')
+                piece = b'<c t="n"><v>1</v></c>' * 10_000
+                for _ in range(cells // 10_000):
+                    part.write(piece)
+                part.write(b"</row></sheetData>" + tail)
+    return out.getvalue()
+
+
+def test_a_small_xlsx_with_a_row_of_millions_of_cells_is_refused_fast(as_importer):
+    """The dimension it declares is small; its content is not (openpyxl alone took 45 s and 3 GB on 5 million)."""
+    content = xlsx_with_a_wide_row(2_000_000)
+    assert len(content) < 200_000
+
+    started = time.monotonic()
+    response = preview(as_importer, content, name="roster.xlsx", file_format=XLSX)
+
+    assert time.monotonic() - started < 3
+    assert "IMPORT_ZIP_MAX_RATIO" in _errors(response) and "an XLSX bomb?" in _errors(response)
+    assert Member.objects.count() == 0
+
+
+def test_a_row_of_more_cells_than_excel_allows_is_refused_whatever_the_ratio(settings):
+    settings.IMPORT_ZIP_MAX_RATIO = 1_000_000
+
+    started = time.monotonic()
+    with pytest.raises(RosterFileRefused, match="holds more than 16,384 cells"):
+        roster_xlsx_dataset(xlsx_with_a_wide_row(1_000_000))
+    assert time.monotonic() - started < 3
+
+
+def test_a_workbook_inflating_past_its_cap_is_refused_before_it_is_read(settings):
+    settings.IMPORT_ZIP_MAX_RATIO = 1_000_000
+    settings.ROSTER_MAX_BYTES = 200_000  # the parts may inflate to 20 times that: 4 MB
+
+    with pytest.raises(RosterFileRefused, match="inflates to more than 3.8"):
+        roster_xlsx_dataset(xlsx_with_a_wide_row(300_000))  # 6.6 MB of XML
+
+
+def test_a_workbook_with_more_cells_than_twice_a_full_roster_is_refused(settings):
+    settings.ROSTER_MAX_ROWS, settings.ROSTER_MAX_COLUMNS = 100, 5  # at most 2 x 101 x 5 = 1,010 cells
+    rows = ROWS + [[f"p{n}@example.com", f"P {n}", "Data", "2025-09-01", "x", "y"] for n in range(200)]
+
+    with pytest.raises(RosterFileRefused, match="more cells than twice a roster of 100 rows"):
+        roster_xlsx_dataset(xlsx(rows, dimension="A1:D3"))
+
+
+def test_a_workbook_damaged_inside_a_part_gets_a_message_not_a_traceback(as_importer):
+    content = bytearray(xlsx(ROWS + [[f"p{n}@example.com", f"P {n}", "Data", "2025-09-01"] for n in range(3000)]))
+    part = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo("xl/worksheets/sheet1.xml")
+    header = part.header_offset  # the local header: 30 bytes, then the name and the extra field
+    name_length, extra_length = (int.from_bytes(content[header + at : header + at + 2], "little") for at in (26, 28))
+    middle = header + 30 + name_length + extra_length + part.compress_size // 2
+    content[middle : middle + 200] = bytes(b ^ 0x5A for b in content[middle : middle + 200])  # the deflated XML, garbled
+
+    response = preview(as_importer, bytes(content), name="roster.xlsx", file_format=XLSX)
+
+    assert response.status_code == 200
+    assert "not a readable Excel (XLSX) workbook" in _errors(response)
+    assert Member.objects.count() == 0

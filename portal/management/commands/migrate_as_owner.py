@@ -25,10 +25,13 @@ class Command(BaseCommand):
         owner, default = settings.DATABASES[OWNER_ALIAS], connections["default"]
         if owner["NAME"] != default.settings_dict["NAME"]:
             raise CommandError("MIGRATION_DATABASE_URL and DATABASE_URL must name the same database.")
+        login = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+        app = {key: default.settings_dict[key] for key in login}
         default.close()
-        for key in ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS"):
-            default.settings_dict[key] = owner[key]
+        default.settings_dict.update({key: owner[key] for key in login})
         try:
             call_command("migrate", *migrate_args, interactive=False, verbosity=options["verbosity"])
         finally:
+            # Logged in as the app again: whatever runs after this command in the process is not the owner.
             default.close()
+            default.settings_dict.update(app)
