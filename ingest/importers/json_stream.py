@@ -1,0 +1,365 @@
+"""Streaming the items of a JSON array without ever holding the file, or one item, whole.
+
+`JsonArrayItems(binary, limits, key=...)` iterates over `(number, item)` pairs, numbered from 1, of
+either a top-level JSON array (`key=None`, the audit log's JSON export) or the array under one of
+the given keys of a top-level JSON object (an API page such as `{"data": [...], "has_more": …}`),
+whatever the order of the object's keys: the others are read past, keeping only their short scalar
+values (`envelope`, e.g. `has_more` and `next_page`).
+
+A scanner finds where each item ends (strings, escapes, nesting) and hands the item's bytes alone to
+`json.loads`; an item longer than `limits.max_row_chars`, nested deeper than `limits.max_json_depth`
+or holding a string longer than `limits.max_field_chars` is read past in chunks, never held, and
+comes out as `(number, RejectedRow(number, reason))`. JSON that is malformed, or ends early, raises
+`UnsupportedFile` with the `malformed` message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import IO, Any
+
+from .common import CHUNK, DEFAULT_LIMITS, ImportLimits, RejectedRow, UnsupportedFile, size_text, skip_bom
+
+MALFORMED = "The JSON is malformed or ends early."
+
+_STRUCTURE = re.compile(rb'["\[\]{},]')
+_IN_STRING = re.compile(rb'["\\]')
+_NOT_SPACE = re.compile(rb"[^ \t\r\n]")
+_SCALAR_END = re.compile(rb"[,}\] \t\r\n]")
+
+# Of the envelope's other keys, only short scalar values are kept, and only so many of them.
+ENVELOPE_MAX_VALUE = 1024
+ENVELOPE_MAX_KEYS = 32
+_MAX_KEY = 256  # a longer key is read past, never a wanted one
+
+_NOT_KEPT = object()
+_OPEN_OBJECT, _CLOSE_OBJECT, _OPEN_ARRAY, _QUOTE, _COMMA, _COLON = b"{", b"}", b"[", b'"', b",", b":"
+
+
+class JsonArrayItems:
+    """Iterate over `(number, item)`: each item of the array, parsed, or a `RejectedRow`.
+
+    key: None for a top-level array; a key, or a tuple of keys, for the array under that key of a
+        top-level object. A file with two of them, or with none, or whose value there is not an
+        array, raises `UnsupportedFile(not_found)`; so does a file whose top level is not an object.
+    noun: what an item is called in rejection reasons ("the event is longer than 4 MiB …").
+    malformed: the message of the `UnsupportedFile` raised for malformed JSON.
+    parse_float: passed to `json.loads` (e.g. `decimal.Decimal`, to keep amounts exact).
+
+    Once iterated, `key` is the key whose array was read and `envelope` the short scalar values of
+    the object's other keys (as far as the file was read).
+    """
+
+    def __init__(
+        self,
+        binary: IO[bytes],
+        limits: ImportLimits = DEFAULT_LIMITS,
+        *,
+        key: str | tuple[str, ...] | None = None,
+        noun: str = "item",
+        malformed: str = MALFORMED,
+        not_found: str = "",
+        parse_float: Callable[[str], Any] | None = None,
+    ):
+        self._binary = binary
+        self._limits = limits
+        self._keys = (key,) if isinstance(key, str) else key
+        self._noun = noun
+        self._malformed = malformed
+        self._not_found = not_found or malformed
+        self._parse_float = parse_float
+        self._too_long = f"the {noun} is longer than {size_text(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
+        self.key: str | None = None
+        self.envelope: dict[str, Any] = {}
+        self._chunk = b""
+        self._at = 0
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        skip_bom(self._binary)
+        self._chunk, self._at = b"", 0
+        if self._keys is None:
+            return self._top_level_array()
+        return self._object_member_array()
+
+    # The top-level array (the audit log's JSON export).
+
+    def _top_level_array(self) -> Iterator[tuple[int, Any]]:
+        while True:
+            chunk = self._binary.read(CHUNK)
+            if not chunk:
+                raise UnsupportedFile(self._malformed)
+            at = chunk.find(b"[")
+            if at >= 0:
+                break
+            if chunk.strip():
+                raise UnsupportedFile(self._malformed)
+        self._chunk, self._at = chunk, at + 1
+        yield from self._items()
+
+    # The array under a key of a top-level object.
+
+    def _object_member_array(self) -> Iterator[tuple[int, Any]]:
+        if self._next_byte() != _OPEN_OBJECT:
+            raise UnsupportedFile(self._not_found)
+        self._at += 1
+        token = self._next_byte()
+        if token == _CLOSE_OBJECT:
+            self._at += 1
+        while token != _CLOSE_OBJECT:
+            if token != _QUOTE:
+                raise UnsupportedFile(self._malformed)
+            self._at += 1
+            name = self._key_string()
+            if self._next_byte() != _COLON:
+                raise UnsupportedFile(self._malformed)
+            self._at += 1
+            token = self._next_byte()
+            if name is not None and name in self._keys:
+                if self.key is not None or token != _OPEN_ARRAY:
+                    raise UnsupportedFile(self._not_found)
+                self.key = name
+                self._at += 1
+                yield from self._items()
+            else:
+                value = self._skip_value()
+                if name is not None and value is not _NOT_KEPT and len(self.envelope) < ENVELOPE_MAX_KEYS:
+                    self.envelope[name] = value
+            token = self._next_byte()
+            if token == _COMMA:
+                self._at += 1
+                token = self._next_byte()
+                if token == _CLOSE_OBJECT:  # a trailing comma
+                    raise UnsupportedFile(self._malformed)
+            elif token == _CLOSE_OBJECT:
+                self._at += 1
+            else:
+                raise UnsupportedFile(self._malformed)
+        if self._next_byte() is not None:
+            raise UnsupportedFile(self._malformed + " (More follows the top-level object: several pages joined in one file?)")
+        if self.key is None:
+            raise UnsupportedFile(self._not_found)
+
+    def _fill(self) -> bool:
+        """Make the read position fall inside the current chunk; False at the end of the file."""
+        while self._at >= len(self._chunk):
+            self._chunk, self._at = self._binary.read(CHUNK), 0
+            if not self._chunk:
+                return False
+        return True
+
+    def _next_byte(self) -> bytes | None:
+        """The next byte that is not white space (not consumed), or None at the end of the file."""
+        while self._fill():
+            found = _NOT_SPACE.search(self._chunk, self._at)
+            if found:
+                self._at = found.start()
+                return self._chunk[self._at : self._at + 1]
+            self._at = len(self._chunk)
+        return None
+
+    def _string_rest(self, keep: int) -> bytes | None:
+        """Read past the rest of a string whose opening quote was consumed; its raw text (escapes
+        as written) when no longer than `keep` bytes, else None."""
+        pieces: list[bytes] | None = []
+        held = 0
+        escape = False
+        while self._fill():
+            chunk = self._chunk
+            start = at = self._at
+            if escape:  # the byte after a backslash that ended the previous chunk
+                escape, at = False, at + 1
+            closed = False
+            while True:
+                found = _IN_STRING.search(chunk, at)
+                if found is None:
+                    stop = len(chunk)
+                    break
+                stop = found.start()
+                if chunk[stop] != 0x5C:  # the closing quote
+                    closed = True
+                    break
+                if stop + 1 < len(chunk):
+                    at = stop + 2
+                    continue
+                escape, stop = True, len(chunk)
+                break
+            if pieces is not None:
+                pieces.append(chunk[start:stop])
+                held += stop - start
+                if held > keep:
+                    pieces = None
+            if closed:
+                self._at = stop + 1
+                return None if pieces is None else b"".join(pieces)
+            self._at = len(chunk)
+        raise UnsupportedFile(self._malformed)
+
+    def _key_string(self) -> str | None:
+        raw = self._string_rest(_MAX_KEY)
+        if raw is None:
+            return None
+        try:
+            return json.loads(b'"' + raw + b'"')
+        except ValueError:
+            raise UnsupportedFile(self._malformed) from None
+
+    def _skip_value(self) -> Any:
+        """Read past one value of the envelope; return it when it is a short scalar, else _NOT_KEPT."""
+        token = self._next_byte()
+        if token is None:
+            raise UnsupportedFile(self._malformed)
+        if token == _QUOTE:
+            self._at += 1
+            raw = self._string_rest(ENVELOPE_MAX_VALUE)
+            if raw is None:
+                return _NOT_KEPT
+            return self._loads(b'"' + raw + b'"')
+        if token in (b"{", b"["):
+            self._skip_container()
+            return _NOT_KEPT
+        pieces: list[bytes] | None = []
+        held = 0
+        while self._fill():
+            found = _SCALAR_END.search(self._chunk, self._at)
+            stop = found.start() if found else len(self._chunk)
+            if pieces is not None:
+                pieces.append(self._chunk[self._at : stop])
+                held += stop - self._at
+                if held > ENVELOPE_MAX_VALUE:
+                    pieces = None
+            self._at = stop
+            if found:
+                break
+        if pieces is None:
+            return _NOT_KEPT
+        text = b"".join(pieces)
+        if not text:
+            raise UnsupportedFile(self._malformed)
+        return self._loads(text)
+
+    def _skip_container(self) -> None:
+        """Read past an object or array (the read position is on its opening bracket), holding none of it."""
+        depth, in_string, escape = 0, False, False
+        while self._fill():
+            chunk, at, end = self._chunk, self._at, len(self._chunk)
+            while at < end:
+                if in_string:
+                    if escape:
+                        escape, at = False, at + 1
+                        continue
+                    found = _IN_STRING.search(chunk, at)
+                    if found is None:
+                        at = end
+                    elif chunk[found.start()] == 0x5C:
+                        escape, at = True, found.start() + 1
+                    else:
+                        in_string, at = False, found.start() + 1
+                    continue
+                found = _STRUCTURE.search(chunk, at)
+                if found is None:
+                    at = end
+                    continue
+                char, at = chunk[found.start()], found.start() + 1
+                if char == 0x22:
+                    in_string = True
+                elif char in (0x7B, 0x5B):
+                    depth += 1
+                elif char in (0x7D, 0x5D):
+                    depth -= 1
+                    if depth == 0:
+                        self._at = at
+                        return
+            self._at = at
+        raise UnsupportedFile(self._malformed)
+
+    def _loads(self, text: bytes) -> Any:
+        try:
+            return json.loads(text, parse_float=self._parse_float)
+        except (ValueError, RecursionError):
+            raise UnsupportedFile(self._malformed) from None
+
+    # The items of an array (the read position is just past its opening bracket).
+
+    def _items(self) -> Iterator[tuple[int, Any]]:
+        limits, binary, malformed = self._limits, self._binary, self._malformed
+        in_string = escape = active = False
+        depth = number = item_chars = string_chars = 0
+        pieces: list[bytes] | None = []
+        reason = ""
+        chunk, at = self._chunk, self._at
+        while True:
+            end = len(chunk)
+            item_from = at
+            while at < end:
+                if in_string:
+                    if escape:
+                        escape, at, string_chars = False, at + 1, string_chars + 1
+                        continue
+                    found = _IN_STRING.search(chunk, at)
+                    stop = found.start() if found else end
+                    string_chars += stop - at
+                    if found is None:
+                        at = end
+                    elif chunk[stop] == 0x5C:  # backslash
+                        escape, at, string_chars = True, stop + 1, string_chars + 1
+                    else:
+                        in_string, at = False, stop + 1
+                    if string_chars > limits.max_field_chars and not reason:
+                        reason = f"a value is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
+                    continue
+                found = _STRUCTURE.search(chunk, at)
+                stop = found.start() if found else end
+                if depth == 0 and chunk[at:stop].strip():
+                    active = True  # a number, true, false or null item
+                if found is None:
+                    at = end
+                    continue
+                char, at = chunk[stop], stop + 1
+                if char == 0x22:  # "
+                    in_string, string_chars, active = True, 0, True
+                elif char in (0x7B, 0x5B):  # { [
+                    depth, active = depth + 1, True
+                    if depth > limits.max_json_depth and not reason:
+                        reason = f"the {self._noun} is nested more than {limits.max_json_depth} levels deep"
+                elif depth > 0 and char in (0x7D, 0x5D):  # } ]
+                    depth -= 1
+                elif depth == 0 and char in (0x2C, 0x5D):  # , or the array's closing ]
+                    if not active:
+                        if char == 0x5D and number == 0:  # an empty array
+                            self._chunk, self._at = chunk, at
+                            return
+                        raise UnsupportedFile(malformed)
+                    if pieces is not None:
+                        pieces.append(chunk[item_from:stop])
+                        if item_chars + stop - item_from > limits.max_row_chars:
+                            pieces = None
+                            reason = reason or self._too_long
+                    number += 1
+                    yield number, self._item(number, pieces, reason)
+                    pieces, reason, active, item_chars, item_from = [], "", False, 0, at
+                    if char == 0x5D:
+                        self._chunk, self._at = chunk, at
+                        return
+                elif depth == 0:
+                    raise UnsupportedFile(malformed)
+            if pieces is not None:
+                pieces.append(chunk[item_from:])
+                item_chars += end - item_from
+                if item_chars > limits.max_row_chars:
+                    pieces = None
+                    reason = reason or self._too_long
+            chunk, at = binary.read(CHUNK), 0
+            if not chunk:
+                raise UnsupportedFile(malformed)
+
+    def _item(self, number: int, pieces: list[bytes] | None, reason: str) -> Any:
+        if reason or pieces is None:
+            return RejectedRow(number, reason)
+        try:
+            return json.loads(b"".join(pieces), parse_float=self._parse_float)
+        except RecursionError:
+            return RejectedRow(number, f"the {self._noun} is nested too deeply")
+        except ValueError:
+            raise UnsupportedFile(self._malformed) from None
