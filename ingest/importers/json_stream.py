@@ -15,10 +15,12 @@ comes out as `(number, RejectedRow(number, reason))`. JSON that is malformed, or
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from .common import CHUNK, DEFAULT_LIMITS, ImportLimits, RejectedRow, UnsupportedFile, size_text, skip_bom
 
@@ -361,5 +363,116 @@ class JsonArrayItems:
             return json.loads(b"".join(pieces), parse_float=self._parse_float)
         except RecursionError:
             return RejectedRow(number, f"the {self._noun} is nested too deeply")
-        except ValueError:
+        except (json.JSONDecodeError, UnicodeDecodeError):
             raise UnsupportedFile(self._malformed) from None
+        except ValueError:  # well-formed, but an integer past Python's 4,300 digits
+            return RejectedRow(number, f"the {self._noun} holds a number too long to read")
+
+
+# Opening an API page: the head of the file, what it shows, and the file object the importers return.
+
+HEAD_BYTES = 65536
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,39}")
+
+
+def read_head(binary: IO[bytes], expected: str) -> tuple[int, str]:
+    """The file's size and its first 64 KiB as text; `UnsupportedFile` for an empty or binary file."""
+    binary.seek(0, io.SEEK_END)
+    size = binary.tell()
+    binary.seek(0)
+    head = binary.read(HEAD_BYTES)
+    binary.seek(0)
+    if not head.strip():
+        raise UnsupportedFile("The file is empty. " + expected)
+    if b"\x00" in head or head.startswith(b"PK"):
+        raise UnsupportedFile("The file is not JSON text. " + expected)
+    return size, head.decode("utf-8-sig", errors="replace")
+
+
+class Peek(NamedTuple):
+    """What the head of a file shows of a page: the key of its array (None when it is no such page),
+    its first item (None when the head holds none whole), whether the array is empty, the short
+    scalar values of the other keys seen so far, and `fields`: the first item's keys; when the item
+    goes on past the head, the key names the head shows (any level: an approximation)."""
+
+    key: str | None
+    first: Any
+    empty: bool
+    envelope: dict[str, Any]
+    fields: frozenset[str]
+
+
+_KEY_NAME = re.compile(r'"([A-Za-z_][A-Za-z0-9_]{0,39})"\s*:')
+
+
+def peek(head: str, key: str | tuple[str, ...]) -> Peek:
+    scanner = JsonArrayItems(io.BytesIO(head.encode("utf-8", errors="replace")), key=key)
+    first, empty, cut = None, False, False
+    try:
+        for _, item in scanner:
+            first = item
+            break
+        else:
+            empty = True
+    except UnsupportedFile:
+        cut = len(head) >= HEAD_BYTES // 2  # (decoded text can be shorter than the bytes read)
+    if type(first) is RejectedRow:
+        first = None
+    if isinstance(first, dict):
+        fields = frozenset(first)
+    elif first is None and cut and scanner.key is not None:
+        fields = frozenset(_KEY_NAME.findall(head))
+    else:
+        fields = frozenset()
+    return Peek(scanner.key, first, empty and scanner.key is not None, dict(scanner.envelope), fields)
+
+
+def described(head: str, key: str | tuple[str, ...], noun: str) -> str:
+    """Why the head is not the page expected, in a sentence that quotes no values (only field names)."""
+    text = head.lstrip("\ufeff \t\r\n")
+    if not text.startswith(("{", "[")):
+        return "The file is not JSON."
+    if text.startswith("["):
+        return "The file is a JSON array, not a page object (an audit-log export?)."
+    seen = peek(head, key)
+    keys = (key,) if isinstance(key, str) else key
+    if seen.key is None:
+        return f"The JSON has no {' or '.join(repr(k) for k in keys)} list of {noun}s."
+    if not isinstance(seen.first, dict):
+        return f"The first item of its {seen.key!r} list is not one of the {noun}s expected."
+    names = [name for name in seen.first if _FIELD_NAME.fullmatch(name)]
+    if len(names) < len(seen.first):
+        return f"The first item of its {seen.key!r} list is not a {noun}."
+    return f"The first item of its {seen.key!r} list is not a {noun} (its fields: {', '.join(names[:12])})."
+
+
+MAX_UNKNOWN_KINDS = 100  # distinct unknown names counted one by one per file; the rest together
+
+
+class JsonPage:
+    """An API page opened for reading: `format`, `progress` (the share of the file read), `rows()`,
+    `unknown` (names the importer does not know, counted: {"tool:foo_tool": 3}) and, once `rows()`
+    is exhausted, `envelope` (the page's short scalar values, e.g. has_more and next_page)."""
+
+    format = ""
+
+    def __init__(self, binary: IO[bytes], size: int, limits: ImportLimits = DEFAULT_LIMITS):
+        self._binary = binary
+        self._size = max(size, 1)
+        self.limits = limits
+        self.unknown: Counter[str] = Counter()
+        self.envelope: dict[str, Any] = {}
+
+    @property
+    def progress(self) -> float:
+        try:
+            return min(self._binary.tell() / self._size, 1.0)
+        except (OSError, ValueError):
+            return 0.0
+
+    def note_unknown(self, kind: str, name: str) -> None:
+        key = f"{kind}:{name[:100]}"
+        if key in self.unknown or len(self.unknown) < MAX_UNKNOWN_KINDS:
+            self.unknown[key] += 1
+        else:
+            self.unknown[f"{kind}:(others)"] += 1
