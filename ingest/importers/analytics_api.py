@@ -150,8 +150,9 @@ def page_date(value: Date | str | None) -> Date:
 
 class AnalyticsSummariesFile(JsonPage):
     format = SUMMARIES_FORMAT
+    expected = SUMMARIES_EXPECTED
 
-    def rows(self):
+    def _rows(self):
         scanner = JsonArrayItems(
             self._binary,
             self.limits,
@@ -192,12 +193,13 @@ def read_summary(number: int, item: Any, where: str, latest: Date) -> AnalyticsS
 
 class AnalyticsUsersFile(JsonPage):
     format = USERS_FORMAT
+    expected = USERS_EXPECTED
 
     def __init__(self, binary: IO[bytes], size: int, limits: ImportLimits, date: Date):
         super().__init__(binary, size, limits)
         self.date = date
 
-    def rows(self):
+    def _rows(self):
         scanner = JsonArrayItems(
             self._binary,
             self.limits,

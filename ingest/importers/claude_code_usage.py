@@ -90,8 +90,9 @@ def open_claude_code_usage_report(binary: IO[bytes], *, limits: ImportLimits = D
 
 class ClaudeCodeUsageFile(JsonPage):
     format = FORMAT
+    expected = EXPECTED
 
-    def rows(self):
+    def _rows(self):
         scanner = JsonArrayItems(
             self._binary,
             self.limits,

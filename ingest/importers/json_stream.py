@@ -6,15 +6,20 @@ the given keys of a top-level JSON object (an API page such as `{"data": [...], 
 whatever the order of the object's keys: the others are read past, keeping only their short scalar
 values (`envelope`, e.g. `has_more` and `next_page`).
 
-A scanner finds where each item ends (strings, escapes, nesting) and hands the item's bytes alone to
-`json.loads`; an item longer than `limits.max_row_chars`, nested deeper than `limits.max_json_depth`
-or holding a string longer than `limits.max_field_chars` is read past in chunks, never held, and
-comes out as `(number, RejectedRow(number, reason))`. JSON that is malformed, or ends early, raises
-`UnsupportedFile` with the `malformed` message.
+Each item is parsed on its own, from the text read so far (json's C decoder, `raw_decode`); when it
+does not parse there (it goes on past what was read, it is too deep for the decoder, or it is not
+valid JSON), more of the file is read, up to the row limit, after which a scanner takes over that
+item: it finds where the item ends (strings, escapes, nesting) without holding more of it than the
+row limit. So an item longer than `limits.max_row_chars`, nested deeper than
+`limits.max_json_depth` or holding a string longer than `limits.max_field_chars` is read past in
+chunks and comes out as `(number, RejectedRow(number, reason))`, and the file goes on. JSON that is
+malformed, or ends early, raises `UnsupportedFile` with the `malformed` message; text that is not
+UTF-8 raises `UnicodeDecodeError`. Limits count characters.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import re
@@ -22,14 +27,14 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import IO, Any, NamedTuple
 
-from .common import CHUNK, DEFAULT_LIMITS, ImportLimits, RejectedRow, UnsupportedFile, size_text, skip_bom
+from .common import CHUNK, DEFAULT_LIMITS, ImportLimits, RejectedRow, UnsupportedFile, longest_string, size_text, skip_bom
 
 MALFORMED = "The JSON is malformed or ends early."
 
-_STRUCTURE = re.compile(rb'["\[\]{},]')
-_IN_STRING = re.compile(rb'["\\]')
-_NOT_SPACE = re.compile(rb"[^ \t\r\n]")
-_SCALAR_END = re.compile(rb"[,}\] \t\r\n]")
+_STRUCTURE = re.compile(r'["\[\]{},]')
+_IN_STRING = re.compile(r'["\\]')
+_NOT_SPACE = re.compile(r"[^ \t\r\n]")
+_SCALAR_END = re.compile(r"[,}\] \t\r\n]")
 
 # Of the envelope's other keys, only short scalar values are kept, and only so many of them.
 ENVELOPE_MAX_VALUE = 1024
@@ -37,7 +42,7 @@ ENVELOPE_MAX_KEYS = 32
 _MAX_KEY = 256  # a longer key is read past, never a wanted one
 
 _NOT_KEPT = object()
-_OPEN_OBJECT, _CLOSE_OBJECT, _OPEN_ARRAY, _QUOTE, _COMMA, _COLON = b"{", b"}", b"[", b'"', b",", b":"
+_FAILED = object()
 
 
 class JsonArrayItems:
@@ -48,7 +53,7 @@ class JsonArrayItems:
         array, raises `UnsupportedFile(not_found)`; so does a file whose top level is not an object.
     noun: what an item is called in rejection reasons ("the event is longer than 4 MiB …").
     malformed: the message of the `UnsupportedFile` raised for malformed JSON.
-    parse_float: passed to `json.loads` (e.g. `decimal.Decimal`, to keep amounts exact).
+    parse_float: passed to the JSON decoder (e.g. `decimal.Decimal`, to keep amounts exact).
 
     Once iterated, `key` is the key whose array was read and `envelope` the short scalar values of
     the object's other keys (as far as the file was read).
@@ -71,28 +76,42 @@ class JsonArrayItems:
         self._noun = noun
         self._malformed = malformed
         self._not_found = not_found or malformed
-        self._parse_float = parse_float
+        self._decoder = json.JSONDecoder(parse_float=parse_float)
+        self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self._too_long = f"the {noun} is longer than {size_text(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
+        self._field_too_long = f"a value is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
+        self._too_deep = f"the {noun} is nested more than {limits.max_json_depth} levels deep"
         self.key: str | None = None
         self.envelope: dict[str, Any] = {}
-        self._chunk = b""
+        self._chunk = ""
         self._at = 0
 
     def __iter__(self) -> Iterator[tuple[int, Any]]:
         skip_bom(self._binary)
-        self._chunk, self._at = b"", 0
+        self._utf8.reset()
+        self._chunk, self._at = "", 0
         if self._keys is None:
             return self._top_level_array()
         return self._object_member_array()
+
+    def _read(self, size: int = CHUNK) -> str:
+        """The next piece of the file's text; "" at its end."""
+        while True:
+            data = self._binary.read(size)
+            if not data:
+                return self._utf8.decode(b"", final=True)
+            text = self._utf8.decode(data)
+            if text:
+                return text
 
     # The top-level array (the audit log's JSON export).
 
     def _top_level_array(self) -> Iterator[tuple[int, Any]]:
         while True:
-            chunk = self._binary.read(CHUNK)
+            chunk = self._read()
             if not chunk:
                 raise UnsupportedFile(self._malformed)
-            at = chunk.find(b"[")
+            at = chunk.find("[")
             if at >= 0:
                 break
             if chunk.strip():
@@ -103,23 +122,23 @@ class JsonArrayItems:
     # The array under a key of a top-level object.
 
     def _object_member_array(self) -> Iterator[tuple[int, Any]]:
-        if self._next_byte() != _OPEN_OBJECT:
+        if self._next_char() != "{":
             raise UnsupportedFile(self._not_found)
         self._at += 1
-        token = self._next_byte()
-        if token == _CLOSE_OBJECT:
+        token = self._next_char()
+        if token == "}":
             self._at += 1
-        while token != _CLOSE_OBJECT:
-            if token != _QUOTE:
+        while token != "}":
+            if token != '"':
                 raise UnsupportedFile(self._malformed)
             self._at += 1
             name = self._key_string()
-            if self._next_byte() != _COLON:
+            if self._next_char() != ":":
                 raise UnsupportedFile(self._malformed)
             self._at += 1
-            token = self._next_byte()
+            token = self._next_char()
             if name is not None and name in self._keys:
-                if self.key is not None or token != _OPEN_ARRAY:
+                if self.key is not None or token != "[":
                     raise UnsupportedFile(self._not_found)
                 self.key = name
                 self._at += 1
@@ -128,17 +147,17 @@ class JsonArrayItems:
                 value = self._skip_value()
                 if name is not None and value is not _NOT_KEPT and len(self.envelope) < ENVELOPE_MAX_KEYS:
                     self.envelope[name] = value
-            token = self._next_byte()
-            if token == _COMMA:
+            token = self._next_char()
+            if token == ",":
                 self._at += 1
-                token = self._next_byte()
-                if token == _CLOSE_OBJECT:  # a trailing comma
+                token = self._next_char()
+                if token == "}":  # a trailing comma
                     raise UnsupportedFile(self._malformed)
-            elif token == _CLOSE_OBJECT:
+            elif token == "}":
                 self._at += 1
             else:
                 raise UnsupportedFile(self._malformed)
-        if self._next_byte() is not None:
+        if self._next_char() is not None:
             raise UnsupportedFile(self._malformed + " (More follows the top-level object: several pages joined in one file?)")
         if self.key is None:
             raise UnsupportedFile(self._not_found)
@@ -146,31 +165,31 @@ class JsonArrayItems:
     def _fill(self) -> bool:
         """Make the read position fall inside the current chunk; False at the end of the file."""
         while self._at >= len(self._chunk):
-            self._chunk, self._at = self._binary.read(CHUNK), 0
+            self._chunk, self._at = self._read(), 0
             if not self._chunk:
                 return False
         return True
 
-    def _next_byte(self) -> bytes | None:
-        """The next byte that is not white space (not consumed), or None at the end of the file."""
+    def _next_char(self) -> str | None:
+        """The next character that is not white space (not consumed), or None at the end of the file."""
         while self._fill():
             found = _NOT_SPACE.search(self._chunk, self._at)
             if found:
                 self._at = found.start()
-                return self._chunk[self._at : self._at + 1]
+                return self._chunk[self._at]
             self._at = len(self._chunk)
         return None
 
-    def _string_rest(self, keep: int) -> bytes | None:
+    def _string_rest(self, keep: int) -> str | None:
         """Read past the rest of a string whose opening quote was consumed; its raw text (escapes
-        as written) when no longer than `keep` bytes, else None."""
-        pieces: list[bytes] | None = []
+        as written) when no longer than `keep` characters, else None."""
+        pieces: list[str] | None = []
         held = 0
         escape = False
         while self._fill():
             chunk = self._chunk
             start = at = self._at
-            if escape:  # the byte after a backslash that ended the previous chunk
+            if escape:  # the character after a backslash that ended the previous chunk
                 escape, at = False, at + 1
             closed = False
             while True:
@@ -179,7 +198,7 @@ class JsonArrayItems:
                     stop = len(chunk)
                     break
                 stop = found.start()
-                if chunk[stop] != 0x5C:  # the closing quote
+                if chunk[stop] == '"':
                     closed = True
                     break
                 if stop + 1 < len(chunk):
@@ -194,34 +213,27 @@ class JsonArrayItems:
                     pieces = None
             if closed:
                 self._at = stop + 1
-                return None if pieces is None else b"".join(pieces)
+                return None if pieces is None else "".join(pieces)
             self._at = len(chunk)
         raise UnsupportedFile(self._malformed)
 
     def _key_string(self) -> str | None:
         raw = self._string_rest(_MAX_KEY)
-        if raw is None:
-            return None
-        try:
-            return json.loads(b'"' + raw + b'"')
-        except ValueError:
-            raise UnsupportedFile(self._malformed) from None
+        return None if raw is None else self._loads('"' + raw + '"')
 
     def _skip_value(self) -> Any:
         """Read past one value of the envelope; return it when it is a short scalar, else _NOT_KEPT."""
-        token = self._next_byte()
+        token = self._next_char()
         if token is None:
             raise UnsupportedFile(self._malformed)
-        if token == _QUOTE:
+        if token == '"':
             self._at += 1
             raw = self._string_rest(ENVELOPE_MAX_VALUE)
-            if raw is None:
-                return _NOT_KEPT
-            return self._loads(b'"' + raw + b'"')
-        if token in (b"{", b"["):
+            return _NOT_KEPT if raw is None else self._loads('"' + raw + '"')
+        if token in "{[":
             self._skip_container()
             return _NOT_KEPT
-        pieces: list[bytes] | None = []
+        pieces: list[str] | None = []
         held = 0
         while self._fill():
             found = _SCALAR_END.search(self._chunk, self._at)
@@ -236,7 +248,7 @@ class JsonArrayItems:
                 break
         if pieces is None:
             return _NOT_KEPT
-        text = b"".join(pieces)
+        text = "".join(pieces)
         if not text:
             raise UnsupportedFile(self._malformed)
         return self._loads(text)
@@ -254,7 +266,7 @@ class JsonArrayItems:
                     found = _IN_STRING.search(chunk, at)
                     if found is None:
                         at = end
-                    elif chunk[found.start()] == 0x5C:
+                    elif chunk[found.start()] == "\\":
                         escape, at = True, found.start() + 1
                     else:
                         in_string, at = False, found.start() + 1
@@ -264,11 +276,11 @@ class JsonArrayItems:
                     at = end
                     continue
                 char, at = chunk[found.start()], found.start() + 1
-                if char == 0x22:
+                if char == '"':
                     in_string = True
-                elif char in (0x7B, 0x5B):
+                elif char in "{[":
                     depth += 1
-                elif char in (0x7D, 0x5D):
+                elif char in "}]":
                     depth -= 1
                     if depth == 0:
                         self._at = at
@@ -276,97 +288,173 @@ class JsonArrayItems:
             self._at = at
         raise UnsupportedFile(self._malformed)
 
-    def _loads(self, text: bytes) -> Any:
+    def _loads(self, text: str) -> Any:
         try:
-            return json.loads(text, parse_float=self._parse_float)
+            return self._decoder.decode(text)
         except (ValueError, RecursionError):
             raise UnsupportedFile(self._malformed) from None
 
     # The items of an array (the read position is just past its opening bracket).
 
     def _items(self) -> Iterator[tuple[int, Any]]:
-        limits, binary, malformed = self._limits, self._binary, self._malformed
-        in_string = escape = active = False
-        depth = number = item_chars = string_chars = 0
-        pieces: list[bytes] | None = []
-        reason = ""
-        chunk, at = self._chunk, self._at
+        row_limit = self._limits.max_row_chars
+        raw_decode = self._decoder.raw_decode
+        buf, at = self._chunk, self._at
+        number = 0
         while True:
-            end = len(chunk)
+            buf, at = self._skip_space(buf, at)
+            if number == 0 and buf[at] == "]":  # an empty array
+                self._chunk, self._at = buf, at + 1
+                return
+            number += 1
+            # The fast way: the decoder parses the item from the text read so far, reading more
+            # while the item goes on past it (up to the row limit).
+            value: Any = _FAILED
+            while True:
+                try:
+                    value, end = raw_decode(buf, at)
+                    if end < len(buf):  # ended before the text read does (a number may go on)
+                        break
+                except json.JSONDecodeError:
+                    pass
+                except (ValueError, RecursionError):  # a number past 4,300 digits; deep nesting
+                    value = _FAILED
+                    break
+                value = _FAILED
+                held = len(buf) - at
+                if held > row_limit:
+                    break
+                more = self._read(min(max(CHUNK, held), row_limit + CHUNK - held))
+                if not more:
+                    break
+                buf, at = buf[at:] + more, 0
+            if value is _FAILED:  # the scanner says what is wrong, holding no more than the limit
+                item, buf, at, closed = self._scanned_item(number, buf, at)
+            else:
+                item = self._checked(number, value, buf, at, end)
+                buf, at = self._skip_space(buf, end)
+                closed = buf[at] == "]"
+                if not closed and buf[at] != ",":
+                    raise UnsupportedFile(self._malformed)
+                at += 1
+            yield number, item
+            if closed:
+                self._chunk, self._at = buf, at
+                return
+
+    def _skip_space(self, buf: str, at: int) -> tuple[str, int]:
+        while True:
+            found = _NOT_SPACE.search(buf, at)
+            if found:
+                return buf, found.start()
+            buf, at = self._read(), 0
+            if not buf:
+                raise UnsupportedFile(self._malformed)
+
+    def _checked(self, number: int, value: Any, buf: str, start: int, end: int) -> Any:
+        """A parsed item, or a RejectedRow when it is past a limit."""
+        limits = self._limits
+        # In the scanner's order: a long string or deep nesting says more than the length it makes.
+        if end - start > limits.max_field_chars and longest_string(value) > limits.max_field_chars:
+            return RejectedRow(number, self._field_too_long)
+        brackets = buf.count("{", start, end) + buf.count("[", start, end)
+        if brackets > limits.max_json_depth and _depth(value) > limits.max_json_depth:
+            return RejectedRow(number, self._too_deep)
+        if end - start > limits.max_row_chars:
+            return RejectedRow(number, self._too_long)
+        return value
+
+    def _scanned_item(self, number: int, buf: str, at: int) -> tuple[Any, str, int, bool]:
+        """Scan one item from `at` to the comma or bracket that ends it, holding no more of it than
+        the row limit: (the item or a RejectedRow, the text and position after it, whether the
+        array ended)."""
+        limits = self._limits
+        in_string = escape = active = False
+        depth = item_chars = string_chars = 0
+        pieces: list[str] | None = []
+        reason = ""
+        while True:
+            end = len(buf)
             item_from = at
             while at < end:
                 if in_string:
                     if escape:
                         escape, at, string_chars = False, at + 1, string_chars + 1
                         continue
-                    found = _IN_STRING.search(chunk, at)
+                    found = _IN_STRING.search(buf, at)
                     stop = found.start() if found else end
                     string_chars += stop - at
                     if found is None:
                         at = end
-                    elif chunk[stop] == 0x5C:  # backslash
+                    elif buf[stop] == "\\":
                         escape, at, string_chars = True, stop + 1, string_chars + 1
                     else:
                         in_string, at = False, stop + 1
                     if string_chars > limits.max_field_chars and not reason:
-                        reason = f"a value is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
+                        reason = self._field_too_long
                     continue
-                found = _STRUCTURE.search(chunk, at)
+                found = _STRUCTURE.search(buf, at)
                 stop = found.start() if found else end
-                if depth == 0 and chunk[at:stop].strip():
+                if depth == 0 and buf[at:stop].strip():
                     active = True  # a number, true, false or null item
                 if found is None:
                     at = end
                     continue
-                char, at = chunk[stop], stop + 1
-                if char == 0x22:  # "
+                char, at = buf[stop], stop + 1
+                if char == '"':
                     in_string, string_chars, active = True, 0, True
-                elif char in (0x7B, 0x5B):  # { [
+                elif char in "{[":
                     depth, active = depth + 1, True
                     if depth > limits.max_json_depth and not reason:
-                        reason = f"the {self._noun} is nested more than {limits.max_json_depth} levels deep"
-                elif depth > 0 and char in (0x7D, 0x5D):  # } ]
+                        reason = self._too_deep
+                elif depth > 0 and char in "}]":
                     depth -= 1
-                elif depth == 0 and char in (0x2C, 0x5D):  # , or the array's closing ]
+                elif depth == 0 and char in ",]":  # the end of the item
                     if not active:
-                        if char == 0x5D and number == 0:  # an empty array
-                            self._chunk, self._at = chunk, at
-                            return
-                        raise UnsupportedFile(malformed)
+                        raise UnsupportedFile(self._malformed)
                     if pieces is not None:
-                        pieces.append(chunk[item_from:stop])
+                        pieces.append(buf[item_from:stop])
                         if item_chars + stop - item_from > limits.max_row_chars:
-                            pieces = None
-                            reason = reason or self._too_long
-                    number += 1
-                    yield number, self._item(number, pieces, reason)
-                    pieces, reason, active, item_chars, item_from = [], "", False, 0, at
-                    if char == 0x5D:
-                        self._chunk, self._at = chunk, at
-                        return
+                            pieces, reason = None, reason or self._too_long
+                    return self._item(number, pieces, reason), buf, at, char == "]"
                 elif depth == 0:
-                    raise UnsupportedFile(malformed)
+                    raise UnsupportedFile(self._malformed)
             if pieces is not None:
-                pieces.append(chunk[item_from:])
+                pieces.append(buf[item_from:])
                 item_chars += end - item_from
                 if item_chars > limits.max_row_chars:
-                    pieces = None
-                    reason = reason or self._too_long
-            chunk, at = binary.read(CHUNK), 0
-            if not chunk:
-                raise UnsupportedFile(malformed)
+                    pieces, reason = None, reason or self._too_long
+            buf, at = self._read(), 0
+            if not buf:
+                raise UnsupportedFile(self._malformed)
 
-    def _item(self, number: int, pieces: list[bytes] | None, reason: str) -> Any:
+    def _item(self, number: int, pieces: list[str] | None, reason: str) -> Any:
         if reason or pieces is None:
             return RejectedRow(number, reason)
         try:
-            return json.loads(b"".join(pieces), parse_float=self._parse_float)
+            return self._decoder.decode("".join(pieces))
         except RecursionError:
             return RejectedRow(number, f"the {self._noun} is nested too deeply")
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except json.JSONDecodeError:
             raise UnsupportedFile(self._malformed) from None
         except ValueError:  # well-formed, but an integer past Python's 4,300 digits
             return RejectedRow(number, f"the {self._noun} holds a number too long to read")
+
+
+def _depth(value: Any) -> int:
+    """How deep objects and arrays nest in a parsed value (an object holding a list: 2)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 # Opening an API page: the head of the file, what it shows, and the file object the importers return.
@@ -455,6 +543,7 @@ class JsonPage:
     is exhausted, `envelope` (the page's short scalar values, e.g. has_more and next_page)."""
 
     format = ""
+    expected = ""  # what the file should have been, for the person who uploaded it
 
     def __init__(self, binary: IO[bytes], size: int, limits: ImportLimits = DEFAULT_LIMITS):
         self._binary = binary
@@ -469,6 +558,15 @@ class JsonPage:
             return min(self._binary.tell() / self._size, 1.0)
         except (OSError, ValueError):
             return 0.0
+
+    def rows(self) -> Iterator[Any]:
+        try:
+            yield from self._rows()
+        except UnicodeDecodeError:
+            raise UnsupportedFile("The file is not UTF-8 text. " + self.expected) from None
+
+    def _rows(self) -> Iterator[Any]:
+        raise NotImplementedError
 
     def note_unknown(self, kind: str, name: str) -> None:
         key = f"{kind}:{name[:100]}"

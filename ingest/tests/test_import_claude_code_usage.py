@@ -439,3 +439,10 @@ def test_a_page_much_larger_than_memory_allows_is_never_held_whole(tmp_path):
         tracemalloc.stop()
     assert got == 40
     assert peak < 8 * 1024**2  # the page is 40 MB
+
+
+def test_a_page_that_is_not_utf_8_fails_the_file():
+    content = page([record(), record(terminal_type="tmux")]).replace(b"tmux", b"tm\xffux")
+    opened = usage.open_claude_code_usage_report(io.BytesIO(content))
+    with pytest.raises(UnsupportedFile, match="not UTF-8 text. Expected a Claude Code usage report page"):
+        list(opened.rows())

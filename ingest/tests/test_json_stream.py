@@ -119,3 +119,45 @@ def test_parse_float_keeps_amounts_exact():
     from decimal import Decimal
 
     assert items('{"data": [0.1, 3]}', key="data", parse_float=Decimal) == [Decimal("0.1"), 3]
+
+
+def plain_value(rng: random.Random, depth: int = 0):
+    """ASCII without escapes: its length as written is its length as read."""
+    roll = rng.random()
+    if depth > 6 or roll < 0.3:
+        return rng.choice([12345, -2.5, True, None, "w" * rng.randint(0, 60)])
+    if roll < 0.6:
+        return [plain_value(rng, depth + 1) for _ in range(rng.randint(0, 3))]
+    return {f"k{i}": plain_value(rng, depth + 1) for i in range(rng.randint(0, 3))}
+
+
+def test_the_limits_give_the_same_rows_whatever_the_chunk_boundaries(monkeypatch):
+    """Items are parsed whole where they fit in what was read, and by the scanner past that: both
+    ways apply the limits alike."""
+    rng = random.Random(5)
+    for _ in range(100):
+        limits = ImportLimits(
+            max_row_chars=rng.randint(20, 300), max_field_chars=rng.randint(5, 80), max_json_depth=rng.randint(1, 6)
+        )
+        text = json.dumps({"data": [plain_value(rng) for _ in range(rng.randint(1, 6))]})
+        results = []
+        for chunk in (1, 2, 5, 1 << 16):
+            monkeypatch.setattr(json_stream, "CHUNK", chunk)
+            results.append(list(JsonArrayItems(io.BytesIO(text.encode()), limits, key="data", noun="record")))
+        assert results[0] == results[1] == results[2] == results[3], (limits, text)
+
+
+def test_a_number_cut_by_a_chunk_boundary_is_read_whole(monkeypatch):
+    monkeypatch.setattr(json_stream, "CHUNK", 4)
+    assert items('{"data": [1234567, 89]}', key="data") == [1234567, 89]
+    assert items("[1234567,\n89]") == [1234567, 89]
+
+
+def test_a_character_cut_by_a_chunk_boundary_is_read_whole(monkeypatch):
+    monkeypatch.setattr(json_stream, "CHUNK", 1)
+    assert items('{"data": ["é€😀"], "x": "ü"}'.encode(), key="data") == ["é€😀"]
+
+
+def test_text_that_is_not_utf_8_is_not_taken_for_json():
+    with pytest.raises(UnicodeDecodeError):
+        items(b'{"data": ["\xff"]}', key="data")
