@@ -38,9 +38,9 @@ from .common import (
     longest_string,
     nested_deeper_than,
     size_text,
-    skip_bom,
 )
 from .info_cell import UnreadableCell, parse_info_cell
+from .json_stream import JsonArrayItems
 
 REQUIRED_COLUMNS = ("created_at", "event", "actor_info")
 EXPECTED = (
@@ -495,102 +495,11 @@ def _json_record(line: int, item: Any) -> AuditRecord | RejectedRow:
 
 
 _MALFORMED_JSON = "The JSON is malformed or ends early. " + EXPECTED
-_JSON_STRUCTURE = re.compile(rb'["\[\]{},]')
-_JSON_IN_STRING = re.compile(rb'["\\]')
 
 
 def _json_array_items(binary: IO[bytes], limits: ImportLimits) -> Iterator[tuple[int, Any]]:
-    """The items of a top-level JSON array, numbered from 1, each parsed on its own: (number, value),
-    or (number, RejectedRow) for one longer, deeper or holding a longer string than the limits. A
-    scanner finds where each item ends (strings, escapes, nesting) without holding more of it than
-    the row limit, so no item, however large, is ever in memory whole."""
-    skip_bom(binary)
-    started = done = False
-    in_string = escape = active = False
-    depth = number = item_chars = string_chars = 0
-    pieces: list[bytes] | None = []
-    reason = ""
-    while not done:
-        chunk = binary.read(CHUNK)
-        if not chunk:
-            break
-        at, end = 0, len(chunk)
-        if not started:
-            at = chunk.find(b"[")
-            if at < 0:
-                if chunk.strip():
-                    raise UnsupportedFile(_MALFORMED_JSON)
-                continue
-            started, at = True, at + 1
-        item_from = at
-        while at < end:
-            if in_string:
-                if escape:
-                    escape, at, string_chars = False, at + 1, string_chars + 1
-                    continue
-                found = _JSON_IN_STRING.search(chunk, at)
-                stop = found.start() if found else end
-                string_chars += stop - at
-                if found is None:
-                    at = end
-                elif chunk[stop] == 0x5C:  # backslash
-                    escape, at, string_chars = True, stop + 1, string_chars + 1
-                else:
-                    in_string, at = False, stop + 1
-                if string_chars > limits.max_field_chars and not reason:
-                    reason = f"a value is longer than {size_text(limits.max_field_chars)} (IMPORT_MAX_FIELD_BYTES)"
-                continue
-            found = _JSON_STRUCTURE.search(chunk, at)
-            stop = found.start() if found else end
-            if depth == 0 and chunk[at:stop].strip():
-                active = True  # a number, true, false or null item
-            if found is None:
-                at = end
-                continue
-            char, at = chunk[stop], stop + 1
-            if char == 0x22:  # "
-                in_string, string_chars, active = True, 0, True
-            elif char in (0x7B, 0x5B):  # { [
-                depth, active = depth + 1, True
-                if depth > limits.max_json_depth and not reason:
-                    reason = f"the event is nested more than {limits.max_json_depth} levels deep"
-            elif depth > 0 and char in (0x7D, 0x5D):  # } ]
-                depth -= 1
-            elif depth == 0 and char in (0x2C, 0x5D):  # , or the array's closing ]
-                if not active:
-                    if char == 0x5D and number == 0:  # an empty array
-                        done = True
-                        break
-                    raise UnsupportedFile(_MALFORMED_JSON)
-                if pieces is not None:
-                    pieces.append(chunk[item_from:stop])
-                number += 1
-                yield number, _json_item(number, pieces, reason)
-                pieces, reason, active, item_chars, item_from = [], "", False, 0, at
-                if char == 0x5D:
-                    done = True
-                    break
-            elif depth == 0:
-                raise UnsupportedFile(_MALFORMED_JSON)
-        if not done and pieces is not None:
-            pieces.append(chunk[item_from:])
-            item_chars += end - item_from
-            if item_chars > limits.max_row_chars:
-                pieces = None
-                reason = reason or f"the event is longer than {size_text(limits.max_row_chars)} (IMPORT_MAX_ROW_BYTES)"
-    if not done:
-        raise UnsupportedFile(_MALFORMED_JSON)
-
-
-def _json_item(number: int, pieces: list[bytes] | None, reason: str) -> Any:
-    if reason or pieces is None:
-        return RejectedRow(number, reason)
-    try:
-        return json.loads(b"".join(pieces))
-    except RecursionError:
-        return RejectedRow(number, "the event is nested too deeply")
-    except ValueError:
-        raise UnsupportedFile(_MALFORMED_JSON) from None
+    """The items of the top-level JSON array, numbered from 1, each parsed on its own (json_stream)."""
+    return iter(JsonArrayItems(binary, limits, noun="event", malformed=_MALFORMED_JSON))
 
 
 def _check_json_array(binary: IO[bytes], limits: ImportLimits = DEFAULT_LIMITS) -> None:
