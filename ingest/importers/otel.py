@@ -225,9 +225,13 @@ def _attributes(items: Any, path: str, depth: int, limit: int, field: str = "att
         raise _Bad(f"{path}.{field}: not a list")
     result: dict[str, Any] = {}
     for i, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("key"), str):
+        if type(item) is not dict or type(item.get("key")) is not str:
             raise _Bad(f"{path}.{field}[{i}]: not a key and value")
-        result[item["key"]] = _any_value(item.get("value"), f"{path}.{field}[{i}].value", depth + 1, limit)
+        value = item.get("value")
+        if type(value) is dict and len(value) == 1 and type(value.get("stringValue")) is str:  # most attributes
+            result[item["key"]] = value["stringValue"]
+        else:
+            result[item["key"]] = _any_value(value, f"{path}.{field}[{i}].value", depth + 1, limit)
     return result
 
 
