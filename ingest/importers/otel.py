@@ -408,7 +408,13 @@ class OtelFile:
                 yield RejectedRow(number, "not a JSON object")
                 continue
             if self._key not in item:
-                what = f"a {other} line in a {self.format} file" if other in item else f"no {self._key}"
+                what = f"no {self._key}"
+                if other in item:
+                    what = (
+                        "a logs line (resourceLogs) in a metrics file"
+                        if other == "resourceLogs"
+                        else "a metrics line (resourceMetrics) in a logs file"
+                    )
                 yield RejectedRow(number, what)
                 continue
             resources = item[self._key]

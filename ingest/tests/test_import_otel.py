@@ -430,7 +430,7 @@ def test_unreadable_lines_are_rejected_with_their_line_and_the_file_goes_on():
     assert rows[1:5] == [
         RejectedRow(2, "not valid JSON"),
         RejectedRow(4, "not a JSON object"),
-        RejectedRow(5, "a resourceLogs line in a otel_metrics file"),
+        RejectedRow(5, "a logs line (resourceLogs) in a metrics file"),
         RejectedRow(6, "resourceMetrics: not a list"),
     ]
     assert [r.line for r in rows if type(r) is OtelPointRecord] == [1, 7]
