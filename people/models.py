@@ -83,6 +83,7 @@ class Member(models.Model):
     # stored so tables can sort by it; what people without a reveal see instead of the name.
     pseudonym = models.CharField(max_length=24, blank=True, db_index=True)
     anthropic_uuid = models.CharField("Anthropic uuid", max_length=64, blank=True)
+    anthropic_user_id = models.CharField("Anthropic user id", max_length=64, blank=True, help_text="The analytics API's user.id (user_…)")
     first_seen = models.DateTimeField(null=True, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     # The upload that first named this member; a failed upload removes the members it alone added.

@@ -86,3 +86,46 @@ class RollupTimezone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.timezone} ({'complete' if self.complete else 'being built'})"
+
+
+class CodeDay(models.Model):
+    """A member's Claude Code figures on one UTC date and terminal, from the one source that decides
+    that member and date: the usage report, else the analytics API, else OpenTelemetry (never two
+    added together). Rebuilt for the member-dates an import touches (usage.services.code_days).
+
+    Terminal is "" where the deciding source does not say. A member is code-active on a date when
+    any of sessions, lines, commits, pull requests or edits summed over its rows is above zero; a
+    row of zeros still records which source decided.
+    """
+
+    member = models.ForeignKey("people.Member", on_delete=models.CASCADE, related_name="code_days")
+    date = models.DateField()
+    terminal = models.CharField(max_length=100, blank=True)
+    source = models.CharField(max_length=20)
+    sessions = models.PositiveIntegerField(default=0)
+    lines_added = models.PositiveBigIntegerField(default=0)
+    lines_removed = models.PositiveBigIntegerField(default=0)
+    commits = models.PositiveIntegerField(default=0)
+    pull_requests = models.PositiveIntegerField(default=0)
+    edits_accepted = models.PositiveIntegerField(default=0)
+    edits_rejected = models.PositiveIntegerField(default=0)
+    cost_cents = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["date"], name="codeday_date"), models.Index(fields=["member", "date"], name="codeday_member_date")]
+
+
+class CodeDayModel(models.Model):
+    """A member's tokens and estimated cost per model on one UTC date, from the deciding source."""
+
+    member = models.ForeignKey("people.Member", on_delete=models.CASCADE, related_name="code_day_models")
+    date = models.DateField()
+    model = models.CharField(max_length=100)
+    input_tokens = models.PositiveBigIntegerField(default=0)
+    output_tokens = models.PositiveBigIntegerField(default=0)
+    cache_read_tokens = models.PositiveBigIntegerField(default=0)
+    cache_creation_tokens = models.PositiveBigIntegerField(default=0)
+    cost_cents = models.DecimalField(max_digits=16, decimal_places=4, default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["date"], name="codedaymodel_date")]
