@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from portal.models import PortalSettings
 from portal.selectors import portal_settings_get
-from portal.services import reporting_timezone_change
+from portal.services import reporting_timezone_change, ticket_tag_change
 
 
 class PortalSettingsForm(forms.ModelForm):
@@ -23,7 +23,13 @@ class PortalSettingsForm(forms.ModelForm):
 
     class Meta:
         model = PortalSettings
-        fields = ["reporting_timezone"]
+        fields = ["reporting_timezone", "ticket_tag"]
+
+    def clean_ticket_tag(self) -> str:
+        tag = self.cleaned_data["ticket_tag"].strip()
+        if not tag or any(char.isspace() or char in ",;" for char in tag):
+            raise forms.ValidationError("One tag, without spaces, commas or semicolons (help desks use these to separate tags).")
+        return tag
 
 
 @admin.register(PortalSettings)
@@ -31,7 +37,7 @@ class PortalSettingsAdmin(admin.ModelAdmin):
     """Superusers only (no group holds its permissions): the reporting timezone and its rebuild."""
 
     form = PortalSettingsForm
-    fields = ["reporting_timezone", "rebuild_status", "rebuild_progress", "rebuild_started_at", "rebuild_finished_at", "rebuild_error"]
+    fields = ["reporting_timezone", "ticket_tag", "rebuild_status", "rebuild_progress", "rebuild_started_at", "rebuild_finished_at", "rebuild_error"]
     readonly_fields = ["rebuild_status", "rebuild_progress", "rebuild_started_at", "rebuild_finished_at", "rebuild_error"]
 
     def has_add_permission(self, request):
@@ -47,3 +53,4 @@ class PortalSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         reporting_timezone_change(timezone=form.cleaned_data["reporting_timezone"])
+        ticket_tag_change(tag=form.cleaned_data["ticket_tag"])

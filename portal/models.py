@@ -118,6 +118,9 @@ class PortalSettings(models.Model):
     changing it rebuilds the rollups in the background (rebuild_* follow that)."""
 
     reporting_timezone = models.CharField(max_length=64, blank=True, help_text="Empty: REPORTING_TIMEZONE from the environment")
+    ticket_tag = models.CharField(
+        max_length=100, default="claude-code", help_text="Support tickets carrying this tag (any case) are imported; others are not kept"
+    )
     rebuild_status = models.CharField(max_length=20, blank=True)  # queued, waiting (for the broker), running, done, failed
     rebuild_previous_timezone = models.CharField(max_length=64, blank=True, help_text="Whose rollups go once the rebuild is done")
     rebuild_progress = models.PositiveSmallIntegerField(default=0)

@@ -34,6 +34,11 @@ def reporting_timezone_get() -> str:
     return reporting_timezone_effective(chosen=chosen or "")
 
 
+def ticket_tag_get() -> str:
+    """The help-desk tag whose tickets the portal imports (support tickets tagged claude-code)."""
+    return PortalSettings.objects.filter(pk=1).values_list("ticket_tag", flat=True).first() or "claude-code"
+
+
 def reporting_today(*, timezone: str | None = None) -> date:
     return datetime.now(ZoneInfo(timezone or reporting_timezone_get())).date()
 

@@ -74,3 +74,8 @@ def reporting_timezone_change(*, timezone: str) -> PortalSettings:
         if new != previous:
             reporting_timezone_changed.send(sender=PortalSettings, timezone=new, previous=previous)
     return row
+
+
+def ticket_tag_change(*, tag: str) -> None:
+    """Store the help-desk tag of the tickets to import (later imports only; stored tickets stay)."""
+    PortalSettings.objects.update_or_create(pk=1, defaults={"ticket_tag": tag})

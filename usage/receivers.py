@@ -18,9 +18,16 @@ def rollups_rebuild_for_timezone(sender, *, timezone: str, previous: str, **kwar
     transaction.on_commit(lambda: reporting_timezone_rebuild_enqueue(timezone=timezone, previous=previous))
 
 
+def code_days_refresh_for_records(sender, *, member_dates, **kwargs) -> None:
+    from usage.services.code_days import code_days_refresh
+
+    code_days_refresh(member_dates=member_dates)
+
+
 def connect() -> None:
-    from ingest.signals import events_changed
+    from ingest.signals import code_records_changed, events_changed
     from portal.signals import reporting_timezone_changed
 
     events_changed.connect(rollups_refresh_for_events, dispatch_uid="usage.rollups_refresh_for_events")
+    code_records_changed.connect(code_days_refresh_for_records, dispatch_uid="usage.code_days_refresh_for_records")
     reporting_timezone_changed.connect(rollups_rebuild_for_timezone, dispatch_uid="usage.rollups_rebuild_for_timezone")

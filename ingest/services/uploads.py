@@ -36,9 +36,10 @@ from ingest.importers.audit_log import (
     RejectedRow,
     UnsupportedFile,
     canonical_instant,
-    open_audit_log,
 )
+from ingest.importers.detect import AUDIT_FORMATS, import_file_open
 from ingest.models import Event, Upload
+from ingest.services.code_imports import code_file_import
 from ingest.services.events import event_bulk_insert
 from ingest.signals import events_changed
 from people.models import Member
@@ -47,7 +48,7 @@ from people.services import population_changed
 from portal.db import table_lock
 from portal.privacy import member_pseudonym
 from portal.queue import task_send
-from portal.selectors import retention_cutoff_get, retention_settings_get
+from portal.selectors import retention_cutoff_get, retention_settings_get, ticket_tag_get
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +65,11 @@ class UploadBusy(Exception):
     """Another import is running; try again later."""
 
 
-def upload_create(*, file: File, name: str = "", uploaded_by=None, queue: bool = True) -> Upload:
-    """Store a file as a new upload and, unless told not to, queue it once the transaction commits."""
+def upload_create(*, file: File, name: str = "", uploaded_by=None, queue: bool = True, covers_date=None) -> Upload:
+    """Store a file as a new upload and, unless told not to, queue it once the transaction commits.
+    `covers_date`: the UTC date an analytics /users page covers (the page does not say)."""
     name = name or Path(file.name or "upload").name
-    upload = Upload(original_name=name[:255], size_bytes=file.size or 0, uploaded_by=uploaded_by)
+    upload = Upload(original_name=name[:255], size_bytes=file.size or 0, uploaded_by=uploaded_by, covers_date=covers_date)
     upload.file.save(name, file, save=False)
     upload.save()
     if queue:
@@ -220,8 +222,13 @@ def _upload_import(upload: Upload) -> None:
     # removed them or would. Records carry their UTC instant as canonical text, compared as such.
     kept_from = canonical_instant(retention_cutoff_get(days=retention_settings_get().raw_events_days).first_instant_kept)
     with upload.file.open("rb") as stored, tempfile.TemporaryFile() as report:
-        log = open_audit_log(getattr(stored, "file", stored), limits=import_limits_get())
+        log = import_file_open(
+            getattr(stored, "file", stored), limits=import_limits_get(), covers_date=upload.covers_date, ticket_tag=ticket_tag_get()
+        )
         Upload.objects.filter(pk=upload.pk).update(detected_format=log.format)
+        if log.format not in AUDIT_FORMATS:
+            _code_upload_import(upload, log, report)
+            return
         report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
         report_writer = csv.writer(report_text)
         report_writer.writerow(["line", "reason"])
@@ -275,6 +282,36 @@ def _upload_import(upload: Upload) -> None:
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
+
+
+def _code_upload_import(upload: Upload, opened, report) -> None:
+    """A Claude Code, analytics-API, spend or ticket file (ingest.services.code_imports)."""
+    kept_from = retention_cutoff_get(days=retention_settings_get().raw_events_days).oldest_day_kept
+    result = code_file_import(upload=upload, opened=opened, kept_from=kept_from)
+    if result.rows_read == 0 and not getattr(opened, "untagged", 0):
+        raise UnsupportedFile("The file holds no records.")
+    if result.rejected:
+        report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
+        writer = csv.writer(report_text)
+        writer.writerow(["line", "reason"])
+        writer.writerows([row.line, row.reason] for row in result.rejected)
+        report_text.detach()
+        report.seek(0)
+        upload.rejected_report.save(f"upload-{upload.pk}-rejected.csv", File(report), save=False)
+    Upload.objects.filter(pk=upload.pk).update(
+        status=Upload.Status.DONE,
+        progress=100,
+        rows_read=result.rows_read,
+        rows_rejected=result.rows_rejected,
+        rows_too_old=result.rows_too_old,
+        rows_imported=result.rows_imported,
+        rows_duplicate=result.rows_duplicate,
+        unknown_events=dict(result.unknown.most_common()),
+        rejected_sample=[{"line": row.line, "reason": row.reason} for row in result.rejected[:REJECTED_SAMPLE_SIZE]],
+        rejected_report=upload.rejected_report.name or "",
+        finished_at=timezone.now(),
+        heartbeat_at=timezone.now(),
+    )
 
 
 def _note_member(state: _ImportState, record: AuditRecord) -> None:
