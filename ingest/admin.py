@@ -19,11 +19,15 @@ from portal.models import Scope
 class UploadForm(forms.ModelForm):
     class Meta:
         model = Upload
-        fields = ["file"]
+        fields = ["file", "covers_date"]
         help_texts = {
             "file": "The audit-log export as downloaded (ZIP), the CSV inside it, or the same events as JSON "
-            "or JSON lines. Overlapping exports are fine: events already stored are skipped."
+            "or JSON lines; a Claude Code usage-report page, an analytics API /summaries or /users page, "
+            "OpenTelemetry collector lines, a spend report CSV or a help-desk ticket export. The format is read "
+            "from the content. Overlapping files are fine: records already stored are skipped or replaced.",
+            "covers_date": "Only for an analytics API /users page, which does not say which UTC date it covers.",
         }
+        widgets = {"covers_date": forms.DateInput(attrs={"type": "date"})}
 
     def clean_file(self):
         file = self.cleaned_data["file"]
@@ -40,7 +44,7 @@ class UploadAdmin(AccessNotedAdmin):
     list_display = ["__str__", "status", "progress_percent", "row_counts", "uploaded_by", "created_at"]
     list_filter = ["status", "detected_format"]
     readonly_fields = [
-        "original_name", "size_bytes", "detected_format", "status", "progress", "rows_read", "rows_imported",
+        "original_name", "size_bytes", "detected_format", "covers_date", "status", "progress", "rows_read", "rows_imported",
         "rows_duplicate", "rows_rejected", "rows_too_old", "unknown_events", "error", "uploaded_by", "created_at", "started_at",
         "finished_at", "attempts", "rejected_report_link",
     ]
@@ -66,7 +70,10 @@ class UploadAdmin(AccessNotedAdmin):
         return format_html('<a href="{}">Download all {} rejected rows (CSV)</a>', url, upload.rows_rejected)
 
     def get_fields(self, request, obj=None):
-        return ["file"] if obj is None else self.readonly_fields
+        return ["file", "covers_date"] if obj is None else self.readonly_fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields  # the add form asks for the file and its date
 
     def has_change_permission(self, request, obj=None):
         return False  # an upload is a record of what was imported; it is never edited
@@ -76,7 +83,9 @@ class UploadAdmin(AccessNotedAdmin):
 
     def save_model(self, request, obj, form, change):
         uploaded = form.cleaned_data["file"]
-        created = upload_create(file=uploaded, name=uploaded.name, uploaded_by=request.user)
+        created = upload_create(
+            file=uploaded, name=uploaded.name, uploaded_by=request.user, covers_date=form.cleaned_data.get("covers_date")
+        )
         # The admin goes on with its own object (history, message, redirect): make it the stored upload.
         obj.__dict__.update(created.__dict__)
         request.upload_created = created

@@ -123,3 +123,28 @@ def test_tickets_keep_only_tagged_ones_and_a_reimport_changes_nothing(settings):
     ticket = Ticket.objects.get()
     assert (ticket.ticket_id, ticket.tags, ticket.member.email) == ("T-1", ["claude-code", "mcp"], "gus@example.com")
     assert "proxy" not in repr(list(Ticket.objects.values()))
+
+
+def test_import_logs_takes_the_date_of_an_analytics_users_page(tmp_path):
+    from django.core.management import call_command
+
+    page = tmp_path / "users.json"
+    page.write_bytes(analytics_users_page(analytics_user(email="hal@example.com", user_id="user_03", sessions=2, added=7)))
+
+    call_command("import_logs", str(page), "--sync", "--date", DAY)
+
+    assert figures("hal@example.com") == {"sources": ["analytics"], "sessions": 2, "lines_added": 7}
+
+
+def test_the_admin_upload_form_takes_the_date_of_an_analytics_users_page(client, importer):
+    from django.urls import reverse
+
+    client.force_login(importer)
+    page = ContentFile(analytics_users_page(analytics_user(email="ida@example.com", user_id="user_04", sessions=1)), name="u.json")
+
+    response = client.post(reverse("admin:ingest_upload_add"), {"file": page, "covers_date": DAY})
+
+    assert response.status_code == 302
+    from ingest.models import Upload
+
+    assert Upload.objects.get().covers_date == date.fromisoformat(DAY)
