@@ -31,12 +31,22 @@ from django.utils import timezone
 from audit.models import AccessRecord
 from audit.services import access_log_purge
 from exports.models import Export
-from ingest.models import Event, Upload
+from ingest.models import (
+    AnalyticsChatDay,
+    AnalyticsSummary,
+    CodeUsage,
+    Event,
+    OtelEvent,
+    OtelPoint,
+    SpendRow,
+    Ticket,
+    Upload,
+)
 from portal.db import table_lock
 from portal.selectors import CATEGORIES as CATEGORY_FIELDS
 from portal.selectors import Cutoff, retention_cutoffs_get, retention_settings_get
 from retention.models import PurgeReceipt
-from usage.models import DailyActivity, DailyTotal
+from usage.models import CodeDay, CodeDayModel, DailyActivity, DailyTotal
 from usage.services.rollups import member_totals_rebuild, rollups_lock
 
 logger = logging.getLogger(__name__)
@@ -133,10 +143,23 @@ def _batches_delete(queryset: QuerySet, *, batch_size: int, counts: dict, lock: 
 
 def _raw_events_purge(*, cutoff: Cutoff, dry_run: bool, counts: dict, batch_size: int, **_) -> None:
     # The rollups are not recomputed: they are kept longer, so long-term trends outlive the events.
-    old = Event.objects.filter(occurred_at__lt=cutoff.first_instant_kept)
+    # The Claude Code, analytics, spend and ticket records are raw too; those dated by a UTC date
+    # are compared with the oldest day kept (a day at most from the reporting timezone's).
+    day = cutoff.oldest_day_kept
+    olds = [
+        Event.objects.filter(occurred_at__lt=cutoff.first_instant_kept),
+        CodeUsage.objects.filter(date__lt=day),  # with their per-model rows
+        OtelPoint.objects.filter(date__lt=day),
+        OtelEvent.objects.filter(date__lt=day),
+        SpendRow.objects.filter(date__lt=day),
+        Ticket.objects.filter(created_at__lt=cutoff.first_instant_kept),
+        AnalyticsSummary.objects.filter(date__lt=day),
+        AnalyticsChatDay.objects.filter(date__lt=day),
+    ]
     if dry_run:
-        counts["rows"] = old.count()
-    else:
+        counts["rows"] = sum(old.count() for old in olds)
+        return
+    for old in olds:
         _batches_delete(old, batch_size=batch_size, counts=counts)
 
 
@@ -146,9 +169,12 @@ def _rollups_purge(*, cutoff: Cutoff, dry_run: bool, counts: dict, batch_size: i
     # (a timezone's own "today" would differ from it by a day at most).
     activity = DailyActivity.objects.filter(day__lt=cutoff.oldest_day_kept)
     totals = DailyTotal.objects.filter(day__lt=cutoff.oldest_day_kept)
+    code_days = [CodeDay.objects.filter(date__lt=cutoff.oldest_day_kept), CodeDayModel.objects.filter(date__lt=cutoff.oldest_day_kept)]
     if dry_run:
-        counts["rows"] = activity.count() + totals.count()
+        counts["rows"] = activity.count() + totals.count() + sum(old.count() for old in code_days)
         return
+    for old in code_days:
+        _batches_delete(old, batch_size=batch_size, counts=counts)
     timezones = set(activity.values_list("timezone", flat=True).distinct())
     try:
         _batches_delete(activity, batch_size=batch_size, counts=counts, lock=rollups_lock)

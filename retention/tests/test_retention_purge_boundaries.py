@@ -150,3 +150,26 @@ def test_access_records_from_before_the_oldest_day_kept_are_deleted():
 
     assert list(AccessRecord.objects.values_list("username", flat=True)) == ["kept"]
     assert receipt.deleted["access_log"] == {"rows": 1, "files": 0}
+
+
+def test_claude_code_records_before_the_oldest_day_kept_go_and_later_ones_stay():
+    from ingest.models import CodeModelUsage, CodeUsage, OtelPoint, SpendRow, Ticket
+    from usage.models import CodeDay
+
+    member = Member.objects.create(email="ana@example.com", pseudonym="Member 0000-0001")
+    before, kept = OLDEST_DAY_KEPT - timedelta(days=1), OLDEST_DAY_KEPT
+    for day in (before, kept):
+        usage = CodeUsage.objects.create(source="usage_report", date=day, member=member, sessions=1)
+        CodeModelUsage.objects.create(usage=usage, model="claude-sonnet-4-5", input_tokens=5)
+        OtelPoint.objects.create(identity=f"p{day}", metric="session.count", date=day, member=member, value=1)
+        SpendRow.objects.create(date=day, member=member, model="claude-sonnet-4-5")
+        CodeDay.objects.create(member=member, date=day, source="usage_report", sessions=1)
+    Ticket.objects.create(helpdesk="csv", ticket_id="T-1", created_at=JUST_BEFORE, member=member)
+    Ticket.objects.create(helpdesk="csv", ticket_id="T-2", created_at=FIRST_INSTANT_KEPT, member=member)
+
+    purge()
+
+    for model in (CodeUsage, OtelPoint, SpendRow, CodeDay):
+        assert list(model.objects.values_list("date", flat=True)) == [kept], model.__name__
+    assert CodeModelUsage.objects.get().usage.date == kept
+    assert list(Ticket.objects.values_list("ticket_id", flat=True)) == ["T-2"]
