@@ -25,9 +25,15 @@ class PortalSettingsForm(forms.ModelForm):
         model = PortalSettings
         fields = ["reporting_timezone", "ticket_tag"]
 
+    ticket_tag = forms.CharField(
+        max_length=100,
+        required=False,
+        help_text="Support tickets carrying this tag (any case) are imported; others are not kept. Empty: claude-code.",
+    )
+
     def clean_ticket_tag(self) -> str:
-        tag = self.cleaned_data["ticket_tag"].strip()
-        if not tag or any(char.isspace() or char in ",;" for char in tag):
+        tag = self.cleaned_data["ticket_tag"].strip() or "claude-code"
+        if any(char.isspace() or char in ",;" for char in tag):
             raise forms.ValidationError("One tag, without spaces, commas or semicolons (help desks use these to separate tags).")
         return tag
 
