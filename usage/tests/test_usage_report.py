@@ -31,7 +31,17 @@ from usage.services.rollups import rollup_ensure
 
 FIXTURE = DATA / "report_fixture.csv"
 
+# The fixture is an audit log only: no Claude Code figures (usage/tests/test_claude_code_report.py has them).
+NO_CLAUDE_CODE = {
+    "totals": {"active_users": 0, "sessions": 0, "lines_added": 0, "lines_removed": 0, "commits": 0, "pull_requests": 0,
+               "edits_accepted": 0, "edits_rejected": 0, "acceptance_rate": None, "cost_usd": 0.0},
+    "daily": [],
+    "members": [],
+    "api_keys": {"sessions": 0, "lines_added": 0, "cost_usd": 0.0},
+}
+
 EXPECTED_UTC = {
+    "claude_code": NO_CLAUDE_CODE,
     "as_of": "2025-11-15",
     "timezone": "UTC",
     "min_group_size": 2,
@@ -127,6 +137,7 @@ EXPECTED_UTC = {
 }
 
 EXPECTED_NEW_YORK = {
+    "claude_code": NO_CLAUDE_CODE,
     "as_of": "2025-11-15",
     "timezone": "America/New_York",
     "min_group_size": 2,
@@ -222,6 +233,7 @@ EXPECTED_NEW_YORK = {
 }
 
 EXPECTED_BERLIN = {
+    "claude_code": NO_CLAUDE_CODE,
     "as_of": "2025-11-15",
     "timezone": "Europe/Berlin",
     "min_group_size": 2,
@@ -403,6 +415,7 @@ def test_a_timezone_first_reported_before_an_import_is_kept_up_to_date(utc_repor
 
 def test_as_of_a_day_before_any_event_everything_is_empty(imported):
     assert report("--as-of", "2025-10-09") == {
+        "claude_code": NO_CLAUDE_CODE,
         "as_of": "2025-10-09",
         "timezone": "UTC",
         "min_group_size": 2,
@@ -417,6 +430,7 @@ def test_as_of_a_day_before_any_event_everything_is_empty(imported):
 
 def test_as_of_the_first_day_the_series_has_one_entry(imported):
     assert report("--as-of", "2025-10-10") == {
+        "claude_code": NO_CLAUDE_CODE,
         "as_of": "2025-10-10",
         "timezone": "UTC",
         "min_group_size": 2,
@@ -466,6 +480,7 @@ def test_a_bad_timezone_or_date_is_a_clear_error(imported, args, message):
 
 def test_with_no_events_the_report_is_empty_not_an_error(utc_reporting, db):
     assert report("--as-of", "2025-11-15") == {
+        "claude_code": NO_CLAUDE_CODE,
         "as_of": "2025-11-15",
         "timezone": "UTC",
         "min_group_size": 2,

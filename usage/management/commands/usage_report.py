@@ -9,7 +9,7 @@ from people.selectors import group_members
 from portal import privacy
 from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_timezone_get, reporting_today
-from usage.selectors import activity, rollout
+from usage.selectors import activity, claude_code, rollout
 from usage.services.rollups import rollup_ensure
 
 
@@ -81,11 +81,40 @@ class Command(BaseCommand):
                 for m in people.rows.order_by("email").iterator()
             ],
         }
+        report["claude_code"] = _claude_code(as_of=as_of, group=group)
         report["group"] = {"kind": group.kind, "name": group.name} if group else None
         report["weekly"] = [_week(w) for w in rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)]
         baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
         report["baseline"] = {"label": baseline.label, **_week(baseline.figures)} if baseline else None
         self.stdout.write(json.dumps(report, ensure_ascii=False) if options["json"] else _summary(report))
+
+
+def _claude_code(*, as_of, group) -> dict:
+    """Claude Code figures (UTC dates), under the group filter and the minimum group size."""
+    totals = claude_code.code_totals_get(as_of=as_of, group=group)
+    members = claude_code.code_member_list(viewer=privacy.OPERATOR, as_of=as_of, group=group) or []
+    api_keys = claude_code.api_key_totals_get(as_of=as_of)
+    return {
+        "totals": {
+            name: getattr(totals, name)
+            for name in (
+                "active_users", "sessions", "lines_added", "lines_removed", "commits", "pull_requests",
+                "edits_accepted", "edits_rejected", "acceptance_rate", "cost_usd",
+            )
+        },
+        "daily": [
+            {"date": day.date.isoformat(), "active_users": day.active_users, "sessions": day.sessions,
+             "lines_added": day.lines_added, "cost_usd": day.cost_usd}
+            for day in claude_code.code_daily_list(as_of=as_of, group=group)
+        ],
+        "members": [
+            {"email": m["email"], "sessions_7d": m["sessions_7d"], "sessions_30d": m["sessions_30d"],
+             "sessions_all_time": m["sessions_all_time"], "lines_added_all_time": m["lines_added_all_time"],
+             "last_active": m["last_active"].isoformat()}
+            for m in sorted(members, key=lambda m: m["email"])
+        ],
+        "api_keys": {"sessions": api_keys.sessions, "lines_added": api_keys.lines_added, "cost_usd": api_keys.cost_usd},
+    }
 
 
 def _summary(report: dict) -> str:

@@ -1,0 +1,173 @@
+"""Claude Code figures, read from CodeDay (one deciding source per member and UTC date, see
+usage.services.code_days) and, for API keys, from the usage report's API-key records.
+
+Definitions (shared by the Claude Code tab and `usage_report`): dates are UTC dates, as Anthropic
+reports them; only dates up to and including `as_of` count. A member is code-active on a date when
+any of sessions, lines added or removed, commits, pull requests, accepted or rejected edits summed
+over that date's rows is above zero. API keys are never people: they count only in the API-keys
+totals.
+
+Privacy is applied here, as in usage.selectors.activity: a group's figures are None when the rule
+over every visible group hides it (group_shown); the organisation's when fewer than the minimum
+group size of members were code-active up to `as_of`. Per-member rows only for viewers who may see
+people, under pseudonyms until names are revealed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from ingest.models import CodeUsage
+from people.groups import Group
+from people.models import Member
+from people.selectors import group_members, groups_hidden_get
+from portal import privacy
+from usage.models import CodeDay
+
+DEFINITIONS = {
+    "code_active_users": "Members with Claude Code sessions, lines, commits, pull requests or edits on at least one "
+    "UTC date up to the as-of day. API keys never count.",
+    "sessions": "Claude Code sessions (the usage report's num_sessions, the analytics API's distinct sessions, or "
+    "OpenTelemetry's session.count: one source per member and date).",
+    "acceptance_rate": "Accepted edits / (accepted + rejected), over every editing tool.",
+    "cost_usd": "Anthropic's estimated cost (the usage report's estimated_cost, in US dollars).",
+    "utc_dates": "Claude Code figures are per UTC date, as Anthropic reports them.",
+}
+FIGURES = ("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "edits_accepted", "edits_rejected")
+
+
+@dataclass(frozen=True)
+class CodeTotals:
+    active_users: int | None
+    sessions: int | None
+    lines_added: int | None
+    lines_removed: int | None
+    commits: int | None
+    pull_requests: int | None
+    edits_accepted: int | None
+    edits_rejected: int | None
+    acceptance_rate: float | None
+    cost_usd: float | None
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class CodeDayFigures:
+    date: date
+    active_users: int | None
+    sessions: int | None
+    lines_added: int | None
+    cost_usd: float | None
+
+
+@dataclass(frozen=True)
+class ApiKeyTotals:
+    sessions: int
+    lines_added: int
+    cost_usd: float
+
+
+def _dollars(cents: Decimal | int | None) -> float:
+    return round(float((cents or 0) / 100), 2)
+
+
+def _rate(accepted: int, rejected: int) -> float | None:
+    return round(accepted / (accepted + rejected), 4) if accepted + rejected else None
+
+
+def _days(*, as_of: date, group: Group | None) -> QuerySet[CodeDay]:
+    rows = CodeDay.objects.filter(date__lte=as_of)
+    return rows if group is None else rows.filter(member__in=group_members(group=group).values("pk"))
+
+
+def _active_member_days(rows: QuerySet[CodeDay]) -> QuerySet:
+    """(member, date) pairs whose summed figures make the member code-active that date."""
+    sums = {f"total_{f}": Sum(f) for f in FIGURES}
+    active = Q()
+    for f in FIGURES:
+        active |= Q(**{f"total_{f}__gt": 0})
+    return rows.values("member", "date").annotate(**sums).filter(active).order_by()
+
+
+def code_active_users_count(*, as_of: date, group: Group | None = None, since: date | None = None) -> int:
+    """Members code-active on at least one date from `since` (or ever) to `as_of`. Unsuppressed:
+    callers decide what may be shown (code_totals_get, the Rollout page)."""
+    rows = _days(as_of=as_of, group=group)
+    if since is not None:
+        rows = rows.filter(date__gte=since)
+    return len({pair["member"] for pair in _active_member_days(rows)})
+
+
+def code_shown(*, as_of: date, group: Group | None = None) -> bool:
+    """Whether Claude Code figures about `group` (None: the organisation) may be shown."""
+    if group is None:
+        return privacy.group_is_shown(size=code_active_users_count(as_of=as_of))
+    return group not in groups_hidden_get()
+
+
+def code_totals_get(*, as_of: date, group: Group | None = None) -> CodeTotals:
+    if not code_shown(as_of=as_of, group=group):
+        return CodeTotals(*([None] * 10), suppressed=True)
+    sums = _days(as_of=as_of, group=group).aggregate(**{f: Coalesce(Sum(f), 0) for f in FIGURES}, cents=Sum("cost_cents"))
+    return CodeTotals(
+        active_users=code_active_users_count(as_of=as_of, group=group),
+        **{f: sums[f] for f in FIGURES},
+        acceptance_rate=_rate(sums["edits_accepted"], sums["edits_rejected"]),
+        cost_usd=_dollars(sums["cents"]),
+    )
+
+
+def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayFigures]:
+    """Every date up to `as_of` on which some member (of the group) has a Claude Code record, ascending."""
+    rows = _days(as_of=as_of, group=group)
+    per_day = {
+        row["date"]: row
+        for row in rows.values("date").annotate(sessions=Sum("sessions"), lines_added=Sum("lines_added"), cents=Sum("cost_cents")).order_by()
+    }
+    if not code_shown(as_of=as_of, group=group):
+        return [CodeDayFigures(day, None, None, None, None) for day in sorted(per_day)]
+    active: dict[date, int] = {}  # code-active members per date, counted from the (member, date) pairs
+    for pair in _active_member_days(rows):
+        active[pair["date"]] = active.get(pair["date"], 0) + 1
+    return [
+        CodeDayFigures(day, active.get(day, 0), per_day[day]["sessions"], per_day[day]["lines_added"], _dollars(per_day[day]["cents"]))
+        for day in sorted(per_day)
+    ]
+
+
+def code_member_list(*, viewer: privacy.Viewer, as_of: date, group: Group | None = None) -> list[dict] | None:
+    """Per member code-active up to `as_of`: what the viewer may see of them, sessions in the last 7
+    and 30 days and all time, lines added all time and the last code-active date; sorted by what
+    identifies them. None when the viewer may not see people or the group is hidden."""
+    fields = viewer.member_fields()
+    if not fields or not code_shown(as_of=as_of, group=group):
+        return None
+    rows = _days(as_of=as_of, group=group)
+    last_active: dict[int, date] = {}  # from the (member, date) pairs: re-grouping them in SQL drops the HAVING
+    for pair in _active_member_days(rows):
+        last_active[pair["member"]] = max(pair["date"], last_active.get(pair["member"], pair["date"]))
+    figures = rows.filter(member__in=list(last_active)).values("member").annotate(
+        sessions_7d=Coalesce(Sum("sessions", filter=Q(date__gte=as_of - timedelta(days=6))), 0),
+        sessions_30d=Coalesce(Sum("sessions", filter=Q(date__gte=as_of - timedelta(days=29))), 0),
+        sessions_all_time=Sum("sessions"),
+        lines_added_all_time=Sum("lines_added"),
+    )
+    people = {m["pk"]: m for m in Member.objects.filter(pk__in=list(last_active)).values("pk", *fields)}
+    result = [
+        {**{f: people[row["member"]][f] for f in fields}, **{k: v for k, v in row.items() if k != "member"}, "last_active": last_active[row["member"]]}
+        for row in figures.order_by()
+    ]
+    return sorted(result, key=lambda row: row.get("email") or row.get("pseudonym") or "")
+
+
+def api_key_totals_get(*, as_of: date) -> ApiKeyTotals:
+    """Sums over API-key actors (usage report) up to `as_of`. API keys are not people."""
+    sums = CodeUsage.objects.filter(member__isnull=True, date__lte=as_of).aggregate(
+        sessions=Coalesce(Sum("sessions"), 0), lines_added=Coalesce(Sum("lines_added"), 0), cents=Sum("cost_cents")
+    )
+    return ApiKeyTotals(sessions=sums["sessions"], lines_added=sums["lines_added"], cost_usd=_dollars(sums["cents"]))
