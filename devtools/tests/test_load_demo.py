@@ -15,14 +15,14 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from devtools.demo import COLUMNS, CSV_NAME, demo_export_write
-from devtools.management.commands.load_demo import DEMO_LOGINS
+from devtools.management.commands.load_demo import DEMO_LOGINS, DEMO_UPLOAD_NAME
 from ingest.importers.audit_log import (
     KNOWN_EVENTS,
     AuditRecord,
     RejectedRow,
     open_audit_log,
 )
-from ingest.models import Event, Upload
+from ingest.models import AnalyticsSummary, CodeUsage, Event, OtelEvent, Ticket, Upload
 from notes.models import ChampionNote, Milestone
 from people.models import Member
 from portal.roles import (
@@ -31,6 +31,7 @@ from portal.roles import (
     PRIVACY_AUDITORS,
     USAGE_VIEWERS,
 )
+from usage.models import CodeDay
 
 
 def daily_counts(path: Path) -> dict[date, int]:
@@ -71,7 +72,7 @@ def export(tmp_path_factory):
 def test_load_demo_imports_through_the_pipeline_and_creates_one_login_per_role():
     out = _load_demo(*SMALL)
 
-    upload = Upload.objects.get()
+    upload = Upload.objects.get(original_name=DEMO_UPLOAD_NAME)
     assert upload.status == Upload.Status.DONE
     assert upload.rows_read == 3000
     assert upload.rows_rejected == 0
@@ -80,7 +81,13 @@ def test_load_demo_imports_through_the_pipeline_and_creates_one_login_per_role()
     assert upload.unknown_events  # the export has a couple of event names the docs do not list
     # A roster with teams and seats, a baseline week and notes, for the Rollout page.
     assert Member.objects.filter(on_roster=True, team__isnull=False, seat_start__isnull=False).count() == Member.objects.count()
-    assert Milestone.objects.filter(is_baseline=True).count() == 1 and ChampionNote.objects.count() == 3
+    assert Milestone.objects.filter(is_baseline=True).count() == 1 and ChampionNote.objects.count() == 3 + 1
+    # Claude Code: usage, plugins and skills, tagged tickets (the untagged ones not kept), Anthropic's summaries.
+    assert set(Upload.objects.values_list("status", flat=True)) == {Upload.Status.DONE}
+    assert CodeDay.objects.exists() and CodeUsage.objects.filter(member__isnull=True).exists()  # and an API key
+    assert OtelEvent.objects.filter(name="plugin_installed").exists() and OtelEvent.objects.filter(name="skill_activated").exists()
+    assert Ticket.objects.exists() and all("claude-code" in tags for tags in Ticket.objects.values_list("tags", flat=True))
+    assert AnalyticsSummary.objects.exists()
 
     viewer, coach, importer, auditor, admin = (
         User.objects.get(username=name) for name in ("viewer", "coach", "importer", "auditor", "admin")

@@ -11,7 +11,7 @@ import os
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.contrib.auth.models import Group, User
@@ -20,7 +20,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 
 from devtools.demo import demo_export_write, demo_roster_apply
+from devtools.demo_claude_code import MCP_DAY_FROM_END, demo_claude_code_write
 from ingest.models import Event, Upload
+from notes.models import ChampionNote
+from notes.services import note_create
+from people.models import Member
 from ingest.services.uploads import UploadBusy, upload_create, upload_process
 from people.services import pseudonyms_rotate
 from portal.roles import (
@@ -32,6 +36,7 @@ from portal.roles import (
 from portal.selectors import reporting_today
 
 DEMO_UPLOAD_NAME = "demo-claude-enterprise-audit-export.zip"
+MCP_NOTE = "MCP servers enabled for Claude Code"
 URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000/")  # scripts/run says which port
 # (username, password, group, is_staff, is_superuser)
 DEMO_LOGINS = (
@@ -103,9 +108,26 @@ class Command(BaseCommand):
         )
         demo_roster_apply(seed=seed)
         self.stdout.write("  a roster (8 teams, a pilot cohort), a baseline week, a milestone and three notes added")
+        self._claude_code(end=end, days=days, seed=seed)
         pseudonyms_rotate()  # as the daily task would by now: this period's pseudonyms
         _logins_ensure(reset_passwords=True)
         self._print_logins()
+
+    def _claude_code(self, *, end, days: int, seed: int) -> None:
+        """Claude Code usage, plugins, skills, tickets and Anthropic's summaries for the same people,
+        imported like any file, and the "MCP servers enabled" note their charts line up with."""
+        people = list(Member.objects.filter(on_roster=True).order_by("email").values_list("email", "team__name"))
+        with tempfile.TemporaryDirectory(prefix="usage-portal-demo-cc-") as folder:
+            paths = demo_claude_code_write(folder=Path(folder), people=people, end=end, days=days, seed=seed)
+            for path in paths:
+                with path.open("rb") as handle, transaction.atomic():
+                    upload = upload_create(file=File(handle, name=path.name), name=path.name, queue=False)
+                upload = self._import(upload.pk, 0)
+                if upload.status != Upload.Status.DONE:
+                    raise CommandError(f"The demo import of {path.name} failed: {upload.error}")
+                self.stdout.write(f"  {path.name}: {upload.rows_imported:,} records imported")
+        if not ChampionNote.objects.filter(text=MCP_NOTE).exists():
+            note_create(user=None, date=end - timedelta(days=MCP_DAY_FROM_END), text=MCP_NOTE)
 
     def _import(self, upload_id: int, total: int) -> Upload:
         """Process the upload here and now, printing a progress line while it runs."""
@@ -136,7 +158,8 @@ class Command(BaseCommand):
                 if not row or row["progress"] == shown:
                     continue
                 shown = row["progress"]
-                line = f"  importing… {shown:3d}% ({row['rows_read']:,} of {total:,} rows read)"
+                of = f" of {total:,}" if total else ""
+                line = f"  importing… {shown:3d}% ({row['rows_read']:,}{of} rows read)"
                 if tty:
                     self.stdout.write("\r" + line, ending="")
                     self.stdout.flush()
