@@ -1,8 +1,10 @@
-"""Is the imported data complete and current? One answer per source of events.
+"""Is the imported data complete and current? One answer per source.
 
-Today there is one source, the Claude audit log (every Upload). Days are calendar days in the
-given timezone, read from its daily totals (DailyTotal): a gap is a run of days, between the first
-and the last day with events, on which no event at all happened.
+The Claude audit log's days are calendar days in the given timezone, read from its daily totals
+(DailyTotal); the other sources' days are the UTC dates their records carry (tickets: created
+dates). A gap is a run of days, between the first and the last day with records, with none.
+Where Anthropic's own analytics summaries were imported, a reconciliation compares their weekly
+active users with the portal's count from the imported files.
 
 "First seen" event names are those of the last completed import (its stored events and the names
 listed in its unknown_events) that no earlier completed import had, by the same measure. Events
@@ -15,12 +17,31 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import models
 from django.db.models import Max, Min, Sum
 
-from ingest.models import Event, Upload
-from usage.models import DailyTotal
+from ingest.importers.detect import AUDIT_FORMATS
+from ingest.models import AnalyticsSummary, CodeUsage, Event, OtelEvent, OtelPoint, SpendRow, Ticket, Upload
+from portal import privacy
+from usage.models import CodeDay, DailyActivity, DailyTotal
 
 AUDIT_LOG = "Claude audit log"
+# The other sources: (name, the upload formats it comes in, its records' date field, querysets).
+DATED_SOURCES = (
+    ("Claude Code usage report", ("claude_code_usage_report",), "date", lambda: CodeUsage.objects.filter(source="usage_report")),
+    ("Analytics API: /users", ("analytics_users",), "date", lambda: CodeUsage.objects.filter(source="analytics")),
+    ("Analytics API: /summaries", ("analytics_summaries",), "date", lambda: AnalyticsSummary.objects.all()),
+    ("Claude Code OpenTelemetry metrics", ("otel_metrics",), "date", lambda: OtelPoint.objects.all()),
+    ("Claude Code OpenTelemetry events", ("otel_logs",), "date", lambda: OtelEvent.objects.all()),
+    ("Spend report", ("spend_report",), "date", lambda: SpendRow.objects.all()),
+    ("Support tickets", ("support_tickets",), "created_at__date", lambda: Ticket.objects.all()),
+)
+RECONCILIATION_CAUSES = (
+    "Anthropic counts UTC days; the audit log's days here are in the reporting timezone.",
+    "Late data: Anthropic computes a day the next morning and revises it for a few days; re-import recent days.",
+    "People outside the tenant, or whose files were not imported (a month of audit log missing, say).",
+    "Anthropic counts a Claude Code session only with tool use or git activity, and usage in the Desktop app may be missing.",
+)
 
 
 @dataclass(frozen=True)
@@ -49,9 +70,18 @@ class SourceHealth:
 
 
 @dataclass(frozen=True)
+class Reconciliation:
+    date: date
+    anthropic_weekly_active_users: int
+    portal_weekly_active_users: int | None  # None: fewer than the minimum group size
+    causes: tuple[str, ...] = RECONCILIATION_CAUSES
+
+
+@dataclass(frozen=True)
 class DataHealth:
     timezone: str
     sources: list[SourceHealth]
+    reconciliation: Reconciliation | None = None
 
     @property
     def data_through(self) -> date | None:
@@ -72,6 +102,10 @@ def _event_names(*, upload: Upload) -> set[str]:
     return set(stored) | set(upload.unknown_events or {})
 
 
+def _audit_uploads():
+    return Upload.objects.filter(models.Q(detected_format__in=AUDIT_FORMATS) | models.Q(detected_format=""))
+
+
 def first_seen_event_list(*, upload: Upload) -> list[str]:
     """Event names of `upload` that no completed upload finished before it had."""
     names = _event_names(upload=upload)
@@ -85,8 +119,8 @@ def first_seen_event_list(*, upload: Upload) -> list[str]:
 
 
 def _audit_log_health(*, timezone: str) -> SourceHealth:
-    last_import = Upload.objects.order_by("-created_at", "-id").first()
-    last_done = Upload.objects.filter(status=Upload.Status.DONE).order_by("-finished_at", "-id").first()
+    last_import = _audit_uploads().order_by("-created_at", "-id").first()
+    last_done = _audit_uploads().filter(status=Upload.Status.DONE).order_by("-finished_at", "-id").first()
     newest = Event.objects.aggregate(newest=Max("occurred_at"))["newest"]
     totals = DailyTotal.objects.filter(timezone=timezone, events__gt=0)
     span = totals.aggregate(first=Min("day"), last=Max("day"))
@@ -101,9 +135,59 @@ def _audit_log_health(*, timezone: str) -> SourceHealth:
         gaps=gaps_list(days=list(totals.order_by("day").values_list("day", flat=True))),
         first_seen_events=first_seen_event_list(upload=last_done) if last_done else [],
         rejected_last_import=last_import.rows_rejected if last_import else 0,
-        rejected_total=Upload.objects.aggregate(total=Sum("rows_rejected"))["total"] or 0,
+        rejected_total=_audit_uploads().aggregate(total=Sum("rows_rejected"))["total"] or 0,
+    )
+
+
+def _dated_source_health(name: str, formats: tuple[str, ...], date_field: str, records) -> SourceHealth | None:
+    uploads = Upload.objects.filter(detected_format__in=formats)
+    last_import = uploads.order_by("-created_at", "-id").first()
+    if last_import is None:
+        return None
+    last_done = uploads.filter(status=Upload.Status.DONE).order_by("-finished_at", "-id").first()
+    days = sorted(records().values_list(date_field, flat=True).distinct().order_by())
+    first_seen = []
+    if last_done is not None:  # unknown metrics, events and tools of the last import no earlier one had
+        earlier = uploads.filter(status=Upload.Status.DONE, finished_at__lt=last_done.finished_at)
+        seen = set().union(*(set(unknown or {}) for unknown in earlier.values_list("unknown_events", flat=True)))
+        first_seen = sorted(set(last_done.unknown_events or {}) - seen)
+    return SourceHealth(
+        name=name,
+        last_import=last_import,
+        last_done_import=last_done,
+        newest_event_at=None,
+        data_through=days[-1] if days else None,
+        first_day=days[0] if days else None,
+        last_day=days[-1] if days else None,
+        gaps=gaps_list(days=days),
+        first_seen_events=first_seen,
+        rejected_last_import=last_import.rows_rejected,
+        rejected_total=uploads.aggregate(total=Sum("rows_rejected"))["total"] or 0,
+    )
+
+
+def reconciliation_get(*, timezone: str) -> Reconciliation | None:
+    """Anthropic's weekly active users on the newest summarised date, against the members the
+    imported files show active (audit log, or code-active) in the 7 days ending that date."""
+    summary = AnalyticsSummary.objects.order_by("-date").first()
+    if summary is None:
+        return None
+    first = summary.date - timedelta(days=6)
+    chat = DailyActivity.objects.filter(timezone=timezone, member__isnull=False, day__range=(first, summary.date))
+    code = CodeDay.objects.filter(date__range=(first, summary.date)).values("member", "date").annotate(
+        total=Sum("sessions") + Sum("lines_added") + Sum("lines_removed") + Sum("commits") + Sum("pull_requests")
+        + Sum("edits_accepted") + Sum("edits_rejected")
+    )
+    active = set(chat.values_list("member", flat=True)) | {row["member"] for row in code if row["total"] > 0}
+    counted = len(active)
+    return Reconciliation(
+        date=summary.date,
+        anthropic_weekly_active_users=summary.weekly_active_users,
+        portal_weekly_active_users=counted if privacy.group_is_shown(size=counted) else None,
     )
 
 
 def data_health_get(*, timezone: str) -> DataHealth:
-    return DataHealth(timezone=timezone, sources=[_audit_log_health(timezone=timezone)])
+    sources = [_audit_log_health(timezone=timezone)]
+    sources += [health for source in DATED_SOURCES if (health := _dated_source_health(*source)) is not None]
+    return DataHealth(timezone=timezone, sources=sources, reconciliation=reconciliation_get(timezone=timezone))

@@ -84,3 +84,39 @@ def test_the_last_import_counts_rejected_and_too_old_rows_and_rejected_rows_add_
     assert source.last_import == last
     assert (last.rows_read, last.rows_imported, last.rows_rejected, last.rows_too_old) == (6, 3, 2, 1)
     assert (source.rejected_last_import, source.rejected_total) == (2, 3)
+
+
+def test_claude_code_sources_and_the_reconciliation_with_anthropics_summaries(db, small_groups_allowed, settings):
+    import json
+
+    from django.core.files.base import ContentFile
+
+    from ingest.services.uploads import upload_create, upload_process
+    from testing.claude_code import usage_record, usage_report_page
+    from usage.selectors.data_health import data_health_get
+
+    settings.REPORTING_TIMEZONE = "UTC"
+
+    def imported(content: bytes, name: str) -> None:
+        upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False)
+        upload_process(upload_id=upload.pk)
+
+    imported(
+        usage_report_page(
+            usage_record(day="2026-11-02", email="ana@example.com", sessions=1),
+            usage_record(day="2026-11-05", email="bo@example.com", sessions=2),
+            usage_record(day="2026-11-05", email="cy@example.com"),  # zeros: not active
+        ),
+        "report.json",
+    )
+    imported(json.dumps({"summaries": [{"starting_at": "2026-11-05", "daily_active_user_count": 2, "weekly_active_user_count": 3,
+                                        "monthly_active_user_count": 3}]}).encode(), "summaries.json")
+
+    health = data_health_get(timezone="UTC")
+
+    report = next(source for source in health.sources if source.name == "Claude Code usage report")
+    assert (report.first_day, report.last_day) == (date(2026, 11, 2), date(2026, 11, 5))
+    assert [(gap.first, gap.days) for gap in report.gaps] == [(date(2026, 11, 3), 2)]
+    assert health.sources[0].last_import is None  # no audit-log upload: the Claude Code files are not one
+    assert (health.reconciliation.date, health.reconciliation.anthropic_weekly_active_users) == (date(2026, 11, 5), 3)
+    assert health.reconciliation.portal_weekly_active_users == 2
