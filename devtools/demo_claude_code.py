@@ -40,7 +40,11 @@ def _nanos(moment: datetime) -> str:
     return str(int(moment.timestamp() * 1_000_000_000))
 
 
-def demo_claude_code_write(*, folder: Path, people: list[tuple[str, str]], end: date, days: int, seed: int) -> list[Path]:
+def demo_claude_code_write(
+    *, folder: Path, people: list[tuple[str, str]], end: date, days: int, seed: int, chat_active: dict[str, set[str]] | None = None
+) -> list[Path]:
+    """`chat_active`: the emails active in the audit log per ISO date, so Anthropic's summaries
+    count them too (Anthropic's "active" is a chat message or a Claude Code session)."""
     rng = random.Random(seed)
     start = end - timedelta(days=days - 1)
     rollout = start + timedelta(days=days // 3)  # Claude Code enabled for engineering
@@ -144,7 +148,7 @@ def demo_claude_code_write(*, folder: Path, people: list[tuple[str, str]], end: 
                 number += 1
             day += timedelta(days=1)
     summaries = folder / "demo-analytics-summaries.json"
-    active = {}
+    active = {day: set(emails) for day, emails in (chat_active or {}).items()}
     for record in records:
         if record["actor"]["type"] == "user_actor":
             active.setdefault(record["date"], set()).add(record["actor"]["email_address"])

@@ -55,6 +55,7 @@ from people.services import population_changed
 from portal.privacy import member_pseudonym
 
 PROGRESS_EVERY = 2000  # records between progress writes while reading
+SKIPPED = "skipped:"  # prefix, in Upload.unknown_events, of what is known but not kept
 READ_SHARE = 90  # percent of the progress bar for reading; storing takes the rest
 
 
@@ -75,11 +76,12 @@ def code_file_import(*, upload: Upload, opened, kept_from: date) -> CodeImportRe
     with tempfile.TemporaryFile() as spool:
         for record in _read(opened, upload=upload, result=result, kept_from=kept_from):
             pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
-        for name in ("unknown", "skipped"):
-            result.unknown.update(getattr(opened, name, None) or {})
-        untagged = getattr(opened, "untagged", 0)
-        if untagged:
-            result.unknown["tickets without the tag (not kept)"] = untagged
+        result.unknown.update(getattr(opened, "unknown", None) or {})
+        # Known but not kept (OpenTelemetry events the portal does not use, untagged tickets).
+        for name, count in (getattr(opened, "skipped", None) or {}).items():
+            result.unknown[f"{SKIPPED}{name}"] = count
+        if getattr(opened, "untagged", 0):
+            result.unknown[f"{SKIPPED}tickets without the tag"] = opened.untagged
         spool.seek(0)
         with transaction.atomic():
             _store(_spooled(spool), upload=upload, result=result)

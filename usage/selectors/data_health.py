@@ -21,20 +21,23 @@ from django.db import models
 from django.db.models import Max, Min, Sum
 
 from ingest.importers.detect import AUDIT_FORMATS
+from ingest.services.code_imports import SKIPPED
 from ingest.models import AnalyticsSummary, CodeUsage, Event, OtelEvent, OtelPoint, SpendRow, Ticket, Upload
 from portal import privacy
 from usage.models import CodeDay, DailyActivity, DailyTotal
 
 AUDIT_LOG = "Claude audit log"
-# The other sources: (name, the upload formats it comes in, its records' date field, querysets).
+# The other sources: (name, the upload formats it comes in, its records' date field, querysets,
+# whether days without records are listed: weekends never are).
 DATED_SOURCES = (
-    ("Claude Code usage report", ("claude_code_usage_report",), "date", lambda: CodeUsage.objects.filter(source="usage_report")),
-    ("Analytics API: /users", ("analytics_users",), "date", lambda: CodeUsage.objects.filter(source="analytics")),
-    ("Analytics API: /summaries", ("analytics_summaries",), "date", lambda: AnalyticsSummary.objects.all()),
-    ("Claude Code OpenTelemetry metrics", ("otel_metrics",), "date", lambda: OtelPoint.objects.all()),
-    ("Claude Code OpenTelemetry events", ("otel_logs",), "date", lambda: OtelEvent.objects.all()),
-    ("Spend report", ("spend_report",), "date", lambda: SpendRow.objects.all()),
-    ("Support tickets", ("support_tickets",), "created_at__date", lambda: Ticket.objects.all()),
+# Days without tickets are normal, so their gaps are not listed.
+    ("Claude Code usage report", ("claude_code_usage_report",), "date", lambda: CodeUsage.objects.filter(source="usage_report"), True),
+    ("Analytics API: /users", ("analytics_users",), "date", lambda: CodeUsage.objects.filter(source="analytics"), True),
+    ("Analytics API: /summaries", ("analytics_summaries",), "date", lambda: AnalyticsSummary.objects.all(), True),
+    ("Claude Code OpenTelemetry metrics", ("otel_metrics",), "date", lambda: OtelPoint.objects.all(), True),
+    ("Claude Code OpenTelemetry events", ("otel_logs",), "date", lambda: OtelEvent.objects.all(), True),
+    ("Spend report", ("spend_report",), "date", lambda: SpendRow.objects.all(), True),
+    ("Support tickets", ("support_tickets",), "created_at__date", lambda: Ticket.objects.all(), False),
 )
 RECONCILIATION_CAUSES = (
     "Anthropic counts UTC days; the audit log's days here are in the reporting timezone.",
@@ -139,7 +142,12 @@ def _audit_log_health(*, timezone: str) -> SourceHealth:
     )
 
 
-def _dated_source_health(name: str, formats: tuple[str, ...], date_field: str, records) -> SourceHealth | None:
+def _weekend_only(gap: Gap) -> bool:
+    """A Saturday, a Sunday or both: no Claude Code on a weekend is no sign of missing data."""
+    return gap.days <= 2 and all((gap.first + timedelta(days=n)).weekday() >= 5 for n in range(gap.days))
+
+
+def _dated_source_health(name: str, formats: tuple[str, ...], date_field: str, records, track_gaps: bool) -> SourceHealth | None:
     uploads = Upload.objects.filter(detected_format__in=formats)
     last_import = uploads.order_by("-created_at", "-id").first()
     if last_import is None:
@@ -150,7 +158,7 @@ def _dated_source_health(name: str, formats: tuple[str, ...], date_field: str, r
     if last_done is not None:  # unknown metrics, events and tools of the last import no earlier one had
         earlier = uploads.filter(status=Upload.Status.DONE, finished_at__lt=last_done.finished_at)
         seen = set().union(*(set(unknown or {}) for unknown in earlier.values_list("unknown_events", flat=True)))
-        first_seen = sorted(set(last_done.unknown_events or {}) - seen)
+        first_seen = sorted(name for name in set(last_done.unknown_events or {}) - seen if not name.startswith(SKIPPED))
     return SourceHealth(
         name=name,
         last_import=last_import,
@@ -159,7 +167,7 @@ def _dated_source_health(name: str, formats: tuple[str, ...], date_field: str, r
         data_through=days[-1] if days else None,
         first_day=days[0] if days else None,
         last_day=days[-1] if days else None,
-        gaps=gaps_list(days=days),
+        gaps=[gap for gap in gaps_list(days=days) if not _weekend_only(gap)] if track_gaps else [],
         first_seen_events=first_seen,
         rejected_last_import=last_import.rows_rejected,
         rejected_total=uploads.aggregate(total=Sum("rows_rejected"))["total"] or 0,

@@ -25,6 +25,7 @@ from ingest.models import Event, Upload
 from notes.models import ChampionNote
 from notes.services import note_create
 from people.models import Member
+from usage.models import DailyActivity
 from ingest.services.uploads import UploadBusy, upload_create, upload_process
 from people.services import pseudonyms_rotate
 from portal.roles import (
@@ -117,8 +118,14 @@ class Command(BaseCommand):
         """Claude Code usage, plugins, skills, tickets and Anthropic's summaries for the same people,
         imported like any file, and the "MCP servers enabled" note their charts line up with."""
         people = list(Member.objects.filter(on_roster=True).order_by("email").values_list("email", "team__name"))
+        chat_active: dict[str, set[str]] = {}
+        recent = DailyActivity.objects.filter(member__isnull=False, day__gte=end - timedelta(days=days))
+        for day, email in recent.values_list("day", "member__email"):
+            chat_active.setdefault(day.isoformat(), set()).add(email)
         with tempfile.TemporaryDirectory(prefix="usage-portal-demo-cc-") as folder:
-            paths = demo_claude_code_write(folder=Path(folder), people=people, end=end, days=days, seed=seed)
+            paths = demo_claude_code_write(
+                folder=Path(folder), people=people, end=end, days=days, seed=seed, chat_active=chat_active
+            )
             for path in paths:
                 with path.open("rb") as handle, transaction.atomic():
                     upload = upload_create(file=File(handle, name=path.name), name=path.name, queue=False)
