@@ -171,3 +171,80 @@ def api_key_totals_get(*, as_of: date) -> ApiKeyTotals:
         sessions=Coalesce(Sum("sessions"), 0), lines_added=Coalesce(Sum("lines_added"), 0), cents=Sum("cost_cents")
     )
     return ApiKeyTotals(sessions=sums["sessions"], lines_added=sums["lines_added"], cost_usd=_dollars(sums["cents"]))
+
+
+# --- per ISO week, for the Rollout page and the report (usage.selectors.rollout merges these) ------
+
+PLUGIN_EVENTS = ("plugin_installed", "plugin_loaded")
+
+
+@dataclass(frozen=True)
+class CodeWeek:
+    code_active_users: int
+    any_active_users: int  # active in the audit log or code-active
+    sessions: int
+    plugin_users: int  # code-active members with a plugin_installed or plugin_loaded event in the week (UTC)
+    support_tickets: int  # tagged tickets created in the week (reporting timezone)
+
+
+def code_first_day_get(*, as_of: date, timezone: str) -> date | None:
+    """The first date with Claude Code data of any kind (members' or API keys' records, events,
+    tagged tickets in the reporting timezone) up to `as_of`."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.models import Min
+
+    from ingest.models import OtelEvent, Ticket
+
+    firsts = [
+        CodeDay.objects.filter(date__lte=as_of).aggregate(first=Min("date"))["first"],
+        CodeUsage.objects.filter(member__isnull=True, date__lte=as_of).aggregate(first=Min("date"))["first"],
+        OtelEvent.objects.filter(date__lte=as_of).aggregate(first=Min("date"))["first"],
+    ]
+    ticket = Ticket.objects.aggregate(first=Min("created_at"))["first"]
+    if ticket is not None and ticket.astimezone(ZoneInfo(timezone)).date() <= as_of:
+        firsts.append(ticket.astimezone(ZoneInfo(timezone)).date())
+    return min((day for day in firsts if day is not None), default=None)
+
+
+def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> list[CodeWeek]:
+    """Claude Code figures for each ISO week beginning at `starts` (ascending, consecutive), cut at
+    `as_of`, for `members` (None: everyone). Unsuppressed: the caller applies the group rule."""
+    from zoneinfo import ZoneInfo
+
+    from ingest.models import OtelEvent, Ticket
+    from usage.models import DailyActivity
+
+    if not starts:
+        return []
+    first, count = starts[0], len(starts)
+
+    def week_of(day: date) -> int:
+        return (day - first).days // 7
+
+    def narrowed(rows: QuerySet) -> QuerySet:
+        return rows if members is None else rows.filter(member__in=members.values("pk"))
+
+    code_active = [set() for _ in starts]
+    sessions = [0] * count
+    for pair in _active_member_days(narrowed(CodeDay.objects.filter(date__gte=first, date__lte=as_of))):
+        code_active[week_of(pair["date"])].add(pair["member"])
+        sessions[week_of(pair["date"])] += pair["total_sessions"]
+    any_active = [set(week) for week in code_active]
+    chat = narrowed(DailyActivity.objects.filter(timezone=timezone, member__isnull=False, day__gte=first, day__lte=as_of))
+    for day, member in chat.values_list("day", "member").distinct():
+        any_active[week_of(day)].add(member)
+    plugins = [set() for _ in starts]
+    events = narrowed(OtelEvent.objects.filter(name__in=PLUGIN_EVENTS, member__isnull=False, date__gte=first, date__lte=as_of))
+    for day, member in events.values_list("date", "member").distinct():
+        if member in code_active[week_of(day)]:
+            plugins[week_of(day)].add(member)
+    tickets = [0] * count
+    zone = ZoneInfo(timezone)
+    for created in narrowed(Ticket.objects.all()).values_list("created_at", flat=True):
+        day = created.astimezone(zone).date()
+        if first <= day <= as_of:
+            tickets[week_of(day)] += 1
+    return [
+        CodeWeek(len(code_active[i]), len(any_active[i]), sessions[i], len(plugins[i]), tickets[i]) for i in range(count)
+    ]

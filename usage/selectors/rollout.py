@@ -36,7 +36,7 @@ from people.selectors import (
 )
 from portal import privacy
 from usage.models import DailyActivity, DailyTotal, MemberTotal
-from usage.selectors import activity
+from usage.selectors import activity, claude_code
 
 DEFINITIONS = {
     "week": "ISO weeks, Monday to Sunday, in the reporting timezone; the as-of week counts up to the as-of day.",
@@ -58,12 +58,23 @@ class WeekFigures:
     utilisation: float | None
     conversations: int | None
     conversations_per_active_user: float | None
+    # Claude Code (usage.selectors.claude_code.code_weeks_get): UTC dates; tickets in the reporting timezone.
+    code_active_users: int | None = None
+    any_active_users: int | None = None
+    sessions: int | None = None
+    sessions_per_code_active_user: float | None = None
+    plugin_users: int | None = None
+    plugin_adoption: float | None = None
+    support_tickets: int | None = None
+    tickets_per_100_code_active_users: float | None = None
     suppressed: bool = False
 
     def hidden(self) -> WeekFigures:
         return replace(
             self, active_users=None, seats=None, utilisation=None, conversations=None,
-            conversations_per_active_user=None, suppressed=True,
+            conversations_per_active_user=None, code_active_users=None, any_active_users=None, sessions=None,
+            sessions_per_code_active_user=None, plugin_users=None, plugin_adoption=None, support_tickets=None,
+            tickets_per_100_code_active_users=None, suppressed=True,
         )
 
 
@@ -116,13 +127,16 @@ def weekly_figures_list(
     """One entry per ISO week from the first event's week (or `first_week`'s) to the as-of week."""
     if first_week is None:
         first_day = DailyTotal.objects.filter(timezone=timezone, day__lte=as_of).order_by("day").values_list("day", flat=True).first()
-        if first_day is None:
+        code_first_day = claude_code.code_first_day_get(as_of=as_of, timezone=timezone)
+        first_days = [day for day in (first_day, code_first_day) if day is not None]
+        if not first_days:
             return []
-        first_week = first_day
+        first_week = min(first_days)
     starts = [week_start(first_week) + timedelta(weeks=n) for n in range((week_start(as_of) - week_start(first_week)).days // 7 + 1)]
     members = group_members(group=group) if group is not None else None
     organisation = _organisation_conversations(starts=starts, as_of=as_of, timezone=timezone) if group is None else None
     shown = activity.group_shown(group=group, as_of=as_of, timezone=timezone)
+    code_weeks = claude_code.code_weeks_get(starts=starts, as_of=as_of, timezone=timezone, members=members)
     figures = []
     for i, start in enumerate(starts):
         end = min(start + timedelta(days=6), as_of)
@@ -138,6 +152,14 @@ def weekly_figures_list(
             utilisation=utilisation(active_users=active, seats=seats),
             conversations=conversations,
             conversations_per_active_user=_ratio(conversations, active),
+            code_active_users=(code := code_weeks[i]).code_active_users,
+            any_active_users=code.any_active_users,
+            sessions=code.sessions,
+            sessions_per_code_active_user=_ratio(code.sessions, code.code_active_users),
+            plugin_users=code.plugin_users,
+            plugin_adoption=_ratio(code.plugin_users, code.code_active_users),
+            support_tickets=code.support_tickets,
+            tickets_per_100_code_active_users=_ratio(100 * code.support_tickets, code.code_active_users),
         )
         figures.append(week if shown else week.hidden())
     return figures

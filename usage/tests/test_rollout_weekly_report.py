@@ -29,8 +29,17 @@ def week(name, start, active, seats, utilisation, conversations, per_user, *, pa
     return {
         "week": name, "start": start, "partial": partial, "active_users": active, "seats": seats,
         "utilisation": utilisation, "conversations": conversations, "conversations_per_active_user": per_user,
+        # An audit log only: no Claude Code (usage/tests/test_claude_code_weekly.py has it).
+        **NO_CLAUDE_CODE_WEEK, "any_active_users": active,
+        **({key: None for key in NO_CLAUDE_CODE_WEEK} if suppressed else {}),
         "suppressed": suppressed,
     }
+
+
+NO_CLAUDE_CODE_WEEK = {
+    "code_active_users": 0, "sessions": 0, "sessions_per_code_active_user": None, "plugin_users": 0,
+    "plugin_adoption": None, "support_tickets": 0, "tickets_per_100_code_active_users": None,
+}
 
 
 def test_berlin_weeks_follow_local_midnight_on_both_sides_of_the_clock_change(rollout):

@@ -149,6 +149,14 @@ def _week(figures: rollout.WeekFigures) -> dict:
         "utilisation": figures.utilisation,
         "conversations": figures.conversations,
         "conversations_per_active_user": figures.conversations_per_active_user,
+        "code_active_users": figures.code_active_users,
+        "any_active_users": figures.any_active_users,
+        "sessions": figures.sessions,
+        "sessions_per_code_active_user": figures.sessions_per_code_active_user,
+        "plugin_users": figures.plugin_users,
+        "plugin_adoption": figures.plugin_adoption,
+        "support_tickets": figures.support_tickets,
+        "tickets_per_100_code_active_users": figures.tickets_per_100_code_active_users,
         "suppressed": figures.suppressed,
     }
 
