@@ -5,7 +5,7 @@
 writes four files: a usage-report page (most engineers, a few people elsewhere, ramping up after a
 Claude Code rollout day, with terminals, models and an API key for CI), OpenTelemetry event lines
 (plugins installed and loaded, skills, MCP servers connecting after "MCP servers enabled"), a
-help-desk ticket export (a spike after the MCP day, tagged claude-code, plus untagged tickets that
+help-desk ticket export (a spike after the demo's "MCP servers enabled" note, tagged claude-code, plus untagged tickets that
 are never kept) and analytics summaries. The same seed gives the same files.
 """
 
@@ -24,7 +24,8 @@ MODELS = (("claude-sonnet-4-5", 0.7, 0.0006), ("claude-opus-4-1", 0.1, 0.003), (
 PLUGINS = ("commit-commands", "pr-review-toolkit", "security-guidance", "feature-dev")
 SKILLS = ("pdf", "xlsx", "frontend-design", "webapp-testing")
 MCP_SERVERS = ("github", "atlassian", "sentry")
-MCP_DAY_FROM_END = 30  # "MCP servers enabled", a note on the charts
+ROLLOUT_DAY = 30  # days after the start: Claude Code enabled for engineering
+MCP_DAY = 45  # the demo's "MCP servers enabled" note (devtools.demo.demo_roster_apply)
 
 
 def _pick(rng: random.Random, weighted) -> str:
@@ -47,8 +48,8 @@ def demo_claude_code_write(
     count them too (Anthropic's "active" is a chat message or a Claude Code session)."""
     rng = random.Random(seed)
     start = end - timedelta(days=days - 1)
-    rollout = start + timedelta(days=days // 3)  # Claude Code enabled for engineering
-    mcp_day = end - timedelta(days=MCP_DAY_FROM_END)
+    rollout = start + timedelta(days=min(ROLLOUT_DAY, days - 1))
+    mcp_day = start + timedelta(days=min(MCP_DAY, days - 1))
     coders = []
     for email, team in people:
         chance = 0.8 if team in ENGINEERING else 0.06

@@ -81,7 +81,7 @@ def test_load_demo_imports_through_the_pipeline_and_creates_one_login_per_role()
     assert upload.unknown_events  # the export has a couple of event names the docs do not list
     # A roster with teams and seats, a baseline week and notes, for the Rollout page.
     assert Member.objects.filter(on_roster=True, team__isnull=False, seat_start__isnull=False).count() == Member.objects.count()
-    assert Milestone.objects.filter(is_baseline=True).count() == 1 and ChampionNote.objects.count() == 3 + 1
+    assert Milestone.objects.filter(is_baseline=True).count() == 1 and ChampionNote.objects.count() == 3
     # Claude Code: usage, plugins and skills, tagged tickets (the untagged ones not kept), Anthropic's summaries.
     assert set(Upload.objects.values_list("status", flat=True)) == {Upload.Status.DONE}
     assert CodeDay.objects.exists() and CodeUsage.objects.filter(member__isnull=True).exists()  # and an API key

@@ -45,6 +45,10 @@ DEFINITIONS = {
     "utilisation": "Per ISO week: the week's active users divided by the roster members with a seat on any day of it.",
     "conversations": "conversation_created events in the week (by the group's members when a group is chosen).",
     "conversations_per_active_user": "Conversations divided by active users.",
+    "code_active_users": "Members with Claude Code sessions, lines, commits, pull requests or edits on a UTC date of the week.",
+    "sessions_per_code_active_user": "Claude Code sessions in the week divided by its code-active users.",
+    "plugin_adoption": "Code-active users who installed or loaded a Claude Code plugin in the week, divided by code-active users.",
+    "tickets_per_100_code_active_users": "Support tickets tagged for Claude Code created in the week, per 100 code-active users.",
 }
 
 
@@ -318,6 +322,10 @@ KPI_ROWS = [
     ("utilisation", "Utilisation (ISO week)"),
     ("conversations", "Conversations"),
     ("conversations_per_active_user", "Conversations per active user"),
+    ("code_active_users", "Claude Code active users (UTC dates)"),
+    ("sessions_per_code_active_user", "Sessions per Claude Code user"),
+    ("plugin_adoption", "Plugin adoption"),
+    ("tickets_per_100_code_active_users", "Support tickets per 100 Claude Code users"),
 ]
 
 

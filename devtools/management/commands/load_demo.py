@@ -20,10 +20,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 
 from devtools.demo import demo_export_write, demo_roster_apply
-from devtools.demo_claude_code import MCP_DAY_FROM_END, demo_claude_code_write
+from devtools.demo_claude_code import demo_claude_code_write
 from ingest.models import Event, Upload
-from notes.models import ChampionNote
-from notes.services import note_create
 from people.models import Member
 from usage.models import DailyActivity
 from ingest.services.uploads import UploadBusy, upload_create, upload_process
@@ -37,7 +35,6 @@ from portal.roles import (
 from portal.selectors import reporting_today
 
 DEMO_UPLOAD_NAME = "demo-claude-enterprise-audit-export.zip"
-MCP_NOTE = "MCP servers enabled for Claude Code"
 URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000/")  # scripts/run says which port
 # (username, password, group, is_staff, is_superuser)
 DEMO_LOGINS = (
@@ -116,7 +113,7 @@ class Command(BaseCommand):
 
     def _claude_code(self, *, end, days: int, seed: int) -> None:
         """Claude Code usage, plugins, skills, tickets and Anthropic's summaries for the same people,
-        imported like any file, and the "MCP servers enabled" note their charts line up with."""
+        imported like any file (the ticket spike follows the "MCP servers enabled" note)."""
         people = list(Member.objects.filter(on_roster=True).order_by("email").values_list("email", "team__name"))
         chat_active: dict[str, set[str]] = {}
         recent = DailyActivity.objects.filter(member__isnull=False, day__gte=end - timedelta(days=days))
@@ -133,8 +130,6 @@ class Command(BaseCommand):
                 if upload.status != Upload.Status.DONE:
                     raise CommandError(f"The demo import of {path.name} failed: {upload.error}")
                 self.stdout.write(f"  {path.name}: {upload.rows_imported:,} records imported")
-        if not ChampionNote.objects.filter(text=MCP_NOTE).exists():
-            note_create(user=None, date=end - timedelta(days=MCP_DAY_FROM_END), text=MCP_NOTE)
 
     def _import(self, upload_id: int, total: int) -> Upload:
         """Process the upload here and now, printing a progress line while it runs."""
