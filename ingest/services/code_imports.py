@@ -14,6 +14,7 @@ Two phases, so a file is never half-imported and never in memory whole:
 
 from __future__ import annotations
 
+import csv
 import pickle
 import tempfile
 from collections import Counter, defaultdict
@@ -54,6 +55,7 @@ from people.selectors import pseudonym_period_get
 from people.services import population_changed
 from portal.privacy import member_pseudonym
 
+REJECTED_SAMPLE_SIZE = 50
 PROGRESS_EVERY = 2000  # records between progress writes while reading
 SKIPPED = "skipped:"  # prefix, in Upload.unknown_events, of what is known but not kept
 READ_SHARE = 90  # percent of the progress bar for reading; storing takes the rest
@@ -66,13 +68,15 @@ class CodeImportResult:
     rows_too_old: int = 0
     rows_imported: int = 0
     rows_duplicate: int = 0
-    rejected: list[RejectedRow] = field(default_factory=list)  # every one, for the report (positions and reasons only)
+    rejected_sample: list[RejectedRow] = field(default_factory=list)  # the first REJECTED_SAMPLE_SIZE
+    rejected_csv: IO[str] | None = None  # every rejected record's line and reason, for the report
     unknown: Counter = field(default_factory=Counter)
 
 
-def code_file_import(*, upload: Upload, opened, kept_from: date) -> CodeImportResult:
-    """Read `opened` (a parser's file object) and store its records for `upload`."""
-    result = CodeImportResult()
+def code_file_import(*, upload: Upload, opened, kept_from: date, rejected_csv: IO[str]) -> CodeImportResult:
+    """Read `opened` (a parser's file object) and store its records for `upload`; rejected
+    records go to `rejected_csv` (line, reason) as they are met, so memory stays flat."""
+    result = CodeImportResult(rejected_csv=rejected_csv)
     with tempfile.TemporaryFile() as spool:
         for record in _read(opened, upload=upload, result=result, kept_from=kept_from):
             pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
@@ -100,13 +104,19 @@ def _read(opened, *, upload: Upload, result: CodeImportResult, kept_from: date) 
                 heartbeat_at=timezone.now(),
             )
         if type(row) is RejectedRow:
-            result.rows_rejected += 1
-            result.rejected.append(row)
+            _reject(result, row)
             continue
         if _record_day(row) < kept_from:
             result.rows_too_old += 1
             continue
         yield row
+
+
+def _reject(result: CodeImportResult, row: RejectedRow) -> None:
+    result.rows_rejected += 1
+    if len(result.rejected_sample) < REJECTED_SAMPLE_SIZE:
+        result.rejected_sample.append(row)
+    csv.writer(result.rejected_csv).writerow([row.line, row.reason])
 
 
 def _record_day(record) -> date:
@@ -340,8 +350,7 @@ def _store_spend(records: list[SpendRecord], *, members, upload, result, touched
     for r in records:
         member_id = members.member_id(r.email, r.account_uuid)
         if member_id is None:
-            result.rows_rejected += 1
-            result.rejected.append(RejectedRow(r.line, "no email, and no member carries its account uuid"))
+            _reject(result, RejectedRow(r.line, "no email, and no member carries its account uuid"))
             continue
         latest[(r.date, member_id, r.product, r.model)] = r
     _delete_matching(SpendRow, ("date", "member_id", "product", "model"), latest)

@@ -287,15 +287,13 @@ def _upload_import(upload: Upload) -> None:
 def _code_upload_import(upload: Upload, opened, report) -> None:
     """A Claude Code, analytics-API, spend or ticket file (ingest.services.code_imports)."""
     kept_from = retention_cutoff_get(days=retention_settings_get().raw_events_days).oldest_day_kept
-    result = code_file_import(upload=upload, opened=opened, kept_from=kept_from)
+    report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
+    csv.writer(report_text).writerow(["line", "reason"])
+    result = code_file_import(upload=upload, opened=opened, kept_from=kept_from, rejected_csv=report_text)
     if result.rows_read == 0 and not getattr(opened, "untagged", 0):
         raise UnsupportedFile("The file holds no records.")
-    if result.rejected:
-        report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
-        writer = csv.writer(report_text)
-        writer.writerow(["line", "reason"])
-        writer.writerows([row.line, row.reason] for row in result.rejected)
-        report_text.detach()
+    report_text.detach()
+    if result.rows_rejected:
         report.seek(0)
         upload.rejected_report.save(f"upload-{upload.pk}-rejected.csv", File(report), save=False)
     Upload.objects.filter(pk=upload.pk).update(
@@ -307,7 +305,7 @@ def _code_upload_import(upload: Upload, opened, report) -> None:
         rows_imported=result.rows_imported,
         rows_duplicate=result.rows_duplicate,
         unknown_events=dict(result.unknown.most_common()),
-        rejected_sample=[{"line": row.line, "reason": row.reason} for row in result.rejected[:REJECTED_SAMPLE_SIZE]],
+        rejected_sample=[{"line": row.line, "reason": row.reason} for row in result.rejected_sample],
         rejected_report=upload.rejected_report.name or "",
         finished_at=timezone.now(),
         heartbeat_at=timezone.now(),

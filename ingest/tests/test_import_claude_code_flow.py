@@ -106,6 +106,9 @@ def test_a_rejected_record_is_reported_with_its_position_and_the_rest_import():
 
     assert (upload.status, upload.rows_imported, upload.rows_rejected) == ("done", 1, 1)
     assert upload.rejected_sample[0]["line"] == 2 and "num_sessions" in upload.rejected_sample[0]["reason"]
+    with upload.rejected_report.open("rb") as report:
+        lines = report.read().decode().splitlines()
+    assert lines[0] == "line,reason" and lines[1].startswith("2,") and "num_sessions" in lines[1] and len(lines) == 2
     assert list(Member.objects.values_list("email", flat=True)) == ["fay@example.com"]
 
 
