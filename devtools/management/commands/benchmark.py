@@ -64,6 +64,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", type=Path, help="Write the results here as JSON.")
         parser.add_argument("--summary", nargs="+", type=Path, help="Only tabulate earlier --json results.")
         parser.add_argument("--hostile", action="store_true", help="Peak memory of importing each hostile file.")
+        parser.add_argument(
+            "--claude-code", action="store_true", help="Import a usage-report page of --rows records, then time the Claude Code figures."
+        )
         parser.add_argument("--hostile-dir", type=Path, default=None, help="Where the hostile files are written.")
         parser.add_argument("--hostile-scale", type=float, default=1.0, help="Size of the hostile files' big parts.")
 
@@ -73,6 +76,9 @@ class Command(BaseCommand):
             return
         if options["hostile"]:
             self._hostile(options)
+            return
+        if options["claude_code"]:
+            self._claude_code(options)
             return
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; Django then records every query, which slows the pages.")
@@ -178,6 +184,44 @@ class Command(BaseCommand):
         if info["rows_rejected"] or info["rows_imported"] != rows:
             self.stderr.write(f"  Warning: expected {rows:,} imported and none rejected.")
         return info
+
+    # -- Claude Code usage report -----------------------------------------------------------------
+
+    def _claude_code(self, options) -> None:
+        from ingest.models import CodeUsage
+        from usage.selectors import claude_code
+        from usage.selectors.rollout import weekly_figures_list
+
+        call_command("migrate", verbosity=0)
+        if CodeUsage.objects.exists():
+            raise CommandError("The database already holds Claude Code records; the benchmark needs a fresh one.")
+        rows, members, days = options["rows"], options["members"], options["days"]
+        end = date.fromisoformat(options["end"]) if options["end"] else date.today() - timedelta(days=1)
+        folder = options["export_dir"] or Path(settings.BASE_DIR) / "var" / "bench" / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        page = folder / f"usage-report-{rows}-{members}-{days}-{end}.json"
+        if not page.exists():
+            started = time.perf_counter()
+            _usage_report_write(page, rows=rows, members=members, days=days, end=end)
+            self.stdout.write(f"Generated {page.name} ({page.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - started:.1f} s")
+        result = {"label": options["label"] or f"{connection.vendor}-claude-code-{rows}", "vendor": connection.vendor,
+                  "machine": machine_info(), "code": code_info()}
+        result["import"] = self._import(page, rows)
+        timings = {
+            "code_totals_get": lambda: claude_code.code_totals_get(as_of=end),
+            "code_daily_list": lambda: claude_code.code_daily_list(as_of=end),
+            "code_member_list (named)": lambda: claude_code.code_member_list(viewer=privacy.OPERATOR, as_of=end),
+            "weekly_figures_list (with Claude Code)": lambda: weekly_figures_list(as_of=end, timezone="UTC"),
+        }
+        self.stdout.write("Claude Code figures at that size (median of --runs, the tab's selectors):")
+        result["selectors"] = []
+        for name, call in timings.items():
+            timed = _timed(call, options["runs"])
+            result["selectors"].append({"name": name, **timed})
+            self.stdout.write(f"  {name:<42} {timed['median_ms']:>8.0f} ms")
+        if options["json"]:
+            options["json"].parent.mkdir(parents=True, exist_ok=True)
+            options["json"].write_text(json.dumps(result, indent=2, default=str))
 
     # -- hostile files (child process each) ------------------------------------------------------
 
@@ -478,3 +522,30 @@ def database_info() -> dict:
         else:
             version = connection.vendor
     return {"vendor": connection.vendor, "version": version, "name": str(connection.settings_dict["NAME"])}
+
+
+def _usage_report_write(path: Path, *, rows: int, members: int, days: int, end: date) -> None:
+    """A usage-report page of `rows` records (members × dates × terminals), written as it goes."""
+    terminals = ("vscode", "iTerm.app", "tmux", "jetbrains")
+    per_day = max(1, rows // days)
+    with path.open("w") as out:
+        out.write('{"data": [')
+        for n in range(rows):
+            day = end - timedelta(days=n // per_day % days)
+            member, terminal = n % per_day % members, terminals[n // (per_day * days) % len(terminals)]
+            if n:
+                out.write(",")
+            out.write(json.dumps({
+                "date": day.isoformat(),
+                "actor": {"type": "user_actor", "email_address": f"member{member}@example.com"},
+                "organization_id": "00000000-0000-4000-8000-00000000be0c",
+                "customer_type": "subscription",
+                "terminal_type": terminal,
+                "core_metrics": {"num_sessions": 1 + n % 5, "lines_of_code": {"added": n % 300, "removed": n % 40},
+                                 "commits_by_claude_code": n % 3, "pull_requests_by_claude_code": n % 2},
+                "tool_actions": {"edit_tool": {"accepted": n % 20, "rejected": n % 3}},
+                "model_breakdown": [{"model": "claude-sonnet-4-5",
+                                     "tokens": {"input": 1000, "output": 200, "cache_read": 0, "cache_creation": 0},
+                                     "estimated_cost": {"currency": "USD", "amount": n % 500}}],
+            }))
+        out.write('], "has_more": false, "next_page": null}')
