@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from ingest.models import CodeUsage
+from ingest.models import CodeUsage, OtelEvent
 from people.groups import Group
 from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
-from usage.models import CodeDay
+from usage.models import CodeDay, CodeDayModel
 
 DEFINITIONS = {
     "code_active_users": "Members with Claude Code sessions, lines, commits, pull requests or edits on at least one "
@@ -37,6 +37,15 @@ DEFINITIONS = {
     "acceptance_rate": "Accepted edits / (accepted + rejected), over every editing tool.",
     "cost_usd": "Anthropic's estimated cost (the usage report's estimated_cost, in US dollars).",
     "utc_dates": "Claude Code figures are per UTC date, as Anthropic reports them.",
+    "terminals": "Sessions and lines added per terminal type (the deciding source's terminal; \"\" where it does not say). "
+    "A terminal is shown only when at least the minimum group size of members used it.",
+    "models": "Tokens (input, output, cache read and cache creation) and Anthropic's estimated cost per model. "
+    "A model is shown only when at least the minimum group size of members used it.",
+    "plugins": "Members with a plugin_installed or plugin_loaded OpenTelemetry event for the plugin, on a UTC date up to "
+    "the as-of day. A plugin is shown only when at least the minimum group size of members used it.",
+    "skills": "Members with a skill_activated OpenTelemetry event for the skill, on a UTC date up to the as-of day. "
+    "A skill is shown only when at least the minimum group size of members used it.",
+    "api_keys": "Sums over API-key actors of the usage report. API keys are not people and count nowhere else.",
 }
 FIGURES = ("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "edits_accepted", "edits_rejected")
 
@@ -70,6 +79,28 @@ class ApiKeyTotals:
     sessions: int
     lines_added: int
     cost_usd: float
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One terminal, model, plugin or skill: the distinct members behind it and its figures."""
+
+    name: str
+    members: int
+    sessions: int | None = None
+    lines_added: int | None = None
+    tokens: int | None = None
+    cost_usd: float | None = None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Rows with at least k members, largest first; `hidden`: how many rows were left out because
+    fewer than k members each are behind them (only their number: no figure of theirs is shown,
+    and no total over all rows either, so none can be derived by subtraction)."""
+
+    rows: list[BreakdownRow]
+    hidden: int = 0
 
 
 def _dollars(cents: Decimal | int | None) -> float:
@@ -171,3 +202,80 @@ def api_key_totals_get(*, as_of: date) -> ApiKeyTotals:
         sessions=Coalesce(Sum("sessions"), 0), lines_added=Coalesce(Sum("lines_added"), 0), cents=Sum("cost_cents")
     )
     return ApiKeyTotals(sessions=sums["sessions"], lines_added=sums["lines_added"], cost_usd=_dollars(sums["cents"]))
+
+
+def _breakdown(rows: list[BreakdownRow], *, people: dict[str, set[int]], key=lambda row: row.members) -> Breakdown:
+    """Rows behind k or more members, largest first. The rows left out must together be behind k or
+    more distinct members (or none), since what they add up to may be read off a total shown
+    elsewhere (the cards, the Rollout page): while they are not, the smallest shown row joins them."""
+    k = privacy.min_group_size()
+    shown = sorted((row for row in rows if row.members >= k), key=lambda row: (row.members, row.name))
+    hidden = [row for row in rows if row.members < k]
+
+    def hidden_people() -> int:
+        return len(set().union(*(people.get(row.name, set()) for row in hidden))) if hidden else 0
+
+    while hidden and shown and 0 < hidden_people() < k:
+        hidden.append(shown.pop(0))
+    return Breakdown(rows=sorted(shown, key=lambda row: (-(key(row) or 0), row.name)), hidden=len(hidden))
+
+
+def _people(pairs: QuerySet, field: str) -> dict[str, set[int]]:
+    people: dict[str, set[int]] = {}
+    for name, member in pairs.values_list(field, "member").distinct().order_by():
+        people.setdefault(name, set()).add(member)
+    return people
+
+
+def _in_group(rows: QuerySet, group: Group | None) -> QuerySet:
+    return rows if group is None else rows.filter(member__in=group_members(group=group).values("pk"))
+
+
+def code_terminal_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Per terminal type up to `as_of`: distinct members with a record, sessions and lines added.
+    None when the group's Claude Code figures are hidden."""
+    if not code_shown(as_of=as_of, group=group):
+        return None
+    per_terminal = _days(as_of=as_of, group=group).values("terminal").annotate(
+        people=Count("member", distinct=True), total_sessions=Coalesce(Sum("sessions"), 0), total_lines=Coalesce(Sum("lines_added"), 0)
+    ).order_by()
+    rows = [BreakdownRow(name=row["terminal"], members=row["people"], sessions=row["total_sessions"], lines_added=row["total_lines"]) for row in per_terminal]
+    return _breakdown(rows, people=_people(_days(as_of=as_of, group=group), "terminal"), key=lambda row: row.sessions)
+
+
+def code_model_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Per model up to `as_of`: distinct members, tokens of every kind and estimated cost. None
+    when the group's Claude Code figures are hidden."""
+    if not code_shown(as_of=as_of, group=group):
+        return None
+    tokens = F("input_tokens") + F("output_tokens") + F("cache_read_tokens") + F("cache_creation_tokens")
+    models = _in_group(CodeDayModel.objects.filter(date__lte=as_of), group)
+    per_model = models.values("model").annotate(
+        people=Count("member", distinct=True), total_tokens=Coalesce(Sum(tokens), 0), cents=Sum("cost_cents")
+    ).order_by()
+    rows = [BreakdownRow(name=row["model"], members=row["people"], tokens=row["total_tokens"], cost_usd=_dollars(row["cents"])) for row in per_model]
+    return _breakdown(rows, people=_people(models, "model"), key=lambda row: row.tokens)
+
+
+PLUGIN_EVENTS = ("plugin_installed", "plugin_loaded")
+SKILL_EVENTS = ("skill_activated",)
+
+
+def _event_members(*, names: tuple[str, ...], field: str, as_of: date, group: Group | None) -> Breakdown | None:
+    if not code_shown(as_of=as_of, group=group):
+        return None
+    events = _in_group(OtelEvent.objects.filter(name__in=names, date__lte=as_of, member__isnull=False).exclude(**{field: ""}), group)
+    per_name = events.values(field).annotate(people=Count("member", distinct=True)).order_by()
+    return _breakdown([BreakdownRow(name=row[field], members=row["people"]) for row in per_name], people=_people(events, field))
+
+
+def plugin_adoption_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Distinct members (of the group) per plugin with a plugin_installed or plugin_loaded event up
+    to `as_of`; plugins behind fewer than k members are only counted. None when hidden."""
+    return _event_members(names=PLUGIN_EVENTS, field="plugin", as_of=as_of, group=group)
+
+
+def skill_usage_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Distinct members (of the group) per skill with a skill_activated event up to `as_of`; skills
+    behind fewer than k members are only counted. None when hidden."""
+    return _event_members(names=SKILL_EVENTS, field="skill", as_of=as_of, group=group)
