@@ -279,3 +279,58 @@ def skill_usage_list(*, as_of: date, group: Group | None = None) -> Breakdown | 
     """Distinct members (of the group) per skill with a skill_activated event up to `as_of`; skills
     behind fewer than k members are only counted. None when hidden."""
     return _event_members(names=SKILL_EVENTS, field="skill", as_of=as_of, group=group)
+
+
+@dataclass(frozen=True)
+class CodeCards:
+    """The Claude Code tab's cards; every figure None when the group's figures are hidden."""
+
+    active_users_7d: int | None
+    active_users_30d: int | None
+    sessions_per_active_user_30d: float | None
+    lines_added: int | None
+    acceptance_rate: float | None
+    pull_requests: int | None
+    commits: int | None
+    cost_usd: float | None
+    suppressed: bool = False
+
+
+CARD_DEFINITIONS = {
+    "active_users_7d": "Members code-active on at least one of the 7 UTC dates ending on the as-of day.",
+    "active_users_30d": "Members code-active on at least one of the 30 UTC dates ending on the as-of day.",
+    "sessions_per_active_user_30d": "Sessions on the 30 UTC dates ending on the as-of day / members code-active on them.",
+    "lines_added": "Lines of code added with Claude Code, every UTC date up to the as-of day.",
+    "acceptance_rate": DEFINITIONS["acceptance_rate"],
+    "pull_requests": "Pull requests created with Claude Code, every UTC date up to the as-of day.",
+    "commits": "Commits created with Claude Code, every UTC date up to the as-of day.",
+    "cost_usd": DEFINITIONS["cost_usd"] + " Every UTC date up to the as-of day; API keys not included.",
+}
+
+
+def code_cards_get(*, as_of: date, group: Group | None = None) -> CodeCards:
+    totals = code_totals_get(as_of=as_of, group=group)
+    if totals.suppressed:
+        return CodeCards(*([None] * 8), suppressed=True)
+    since_30 = as_of - timedelta(days=29)
+    active_30 = code_active_users_count(as_of=as_of, group=group, since=since_30)
+    sessions_30 = _days(as_of=as_of, group=group).filter(date__gte=since_30).aggregate(n=Coalesce(Sum("sessions"), 0))["n"]
+    return CodeCards(
+        active_users_7d=code_active_users_count(as_of=as_of, group=group, since=as_of - timedelta(days=6)),
+        active_users_30d=active_30,
+        sessions_per_active_user_30d=round(sessions_30 / active_30, 1) if active_30 else None,
+        lines_added=totals.lines_added,
+        acceptance_rate=totals.acceptance_rate,
+        pull_requests=totals.pull_requests,
+        commits=totals.commits,
+        cost_usd=totals.cost_usd,
+    )
+
+
+def code_data_present(*, as_of: date) -> bool:
+    """Whether any Claude Code record (of members, API keys or OpenTelemetry events) is dated up to `as_of`."""
+    return (
+        CodeDay.objects.filter(date__lte=as_of).exists()
+        or CodeUsage.objects.filter(date__lte=as_of).exists()
+        or OtelEvent.objects.filter(date__lte=as_of).exists()
+    )

@@ -111,3 +111,156 @@ def test_everything_is_none_when_the_organisation_is_hidden(code_usage, settings
     settings.MIN_GROUP_SIZE = 5
     for selector in (claude_code.code_terminal_list, claude_code.code_model_list, claude_code.plugin_adoption_list, claude_code.skill_usage_list):
         assert selector(as_of=AS_OF) is None
+
+
+# ---------- The tab ----------
+
+
+def html_of(client, **query) -> str:
+    response = client.get(reverse("dashboard-claude-code"), {"as_of": AS_OF.isoformat(), **query})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def card(html: str, key: str) -> str:
+    match = re.search(rf'data-figure="{key}".*?<div class="card-value[^"]*"[^>]*>([^<]*)</div>', html, re.S)
+    assert match, f"no {key} card"
+    return match.group(1).strip()
+
+
+def table_of(html: str, table_id: str) -> str:
+    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
+    assert match, f"no {table_id} table"
+    return match.group(0)
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+def test_a_viewer_sees_the_cards_breakdowns_and_api_keys(viewer_client, code_usage):
+    html = html_of(viewer_client)
+
+    assert {key: card(html, key) for key in (
+        "code_active_users_7d", "code_active_users_30d", "sessions_per_active_user", "lines_added", "acceptance_rate",
+        "pull_requests", "commits", "cost_usd",
+    )} == {
+        "code_active_users_7d": "4", "code_active_users_30d": "4",
+        "sessions_per_active_user": "2.8",  # (2 + 1 + 3 + 1 + 4) / 4
+        "lines_added": "195", "acceptance_rate": "75 %", "pull_requests": "1", "commits": "1", "cost_usd": "$14.00",
+    }
+    assert "Claude Code figures are per UTC date, as Anthropic reports them." in html
+    assert html.count('<p class="chart-caption">Claude Code figures are per UTC date, as Anthropic reports them.</p>') == 2
+    assert "vscode" in table_of(html, "code-terminals") and "tmux" not in html and "cursor" not in html
+    assert "2 more terminals, each used by fewer than 2 people" in html
+    assert "claude-opus-4-1" in table_of(html, "code-models")
+    assert re.search(r"<td[^>]*>50</td><td[^>]*>5,000</td><td[^>]*>\$12.34</td>", table_of(html, "code-api-keys"))
+    # No per-member detail for a usage viewer.
+    assert 'id="code-members"' not in html and "Reveal names" not in html and "@example.com" not in html
+
+
+def test_the_tab_follows_the_as_of_day_and_keeps_the_group_in_its_links(viewer_client, code_usage):
+    html = html_of(viewer_client, as_of="2026-11-02")
+
+    assert card(html, "code_active_users_7d") == "Fewer than 2 people"  # ana alone up to 11-02
+    html = html_of(viewer_client)
+    assert f'href="{reverse("dashboard-claude-code")}?as_of=2026-11-03"' in html  # the tab, after Rollout
+    assert html.index(">Rollout</a>") < html.index(">Claude Code</a>")
+
+
+def test_the_empty_state_says_what_to_import(viewer_client, settings):
+    html = html_of(viewer_client)
+
+    assert "Import a Claude Code usage report, analytics API /users pages or OpenTelemetry files to fill this tab" in html
+    assert "audit-log export" not in html
+
+
+def test_plugins_used_by_fewer_than_k_people_cannot_be_seen_or_derived(viewer_client, code_usage):
+    """The attack: secret-tool is used by cy alone and lone-tool by dee alone. Neither name may
+    appear, and no figure on the page may add the hidden plugins' members back: no total of plugin
+    users, only how many plugins were left out."""
+    html = html_of(viewer_client)
+    plugins = html[html.index('id="code-plugins-heading"'):html.index('id="code-skills-heading"')]
+
+    assert "secret-tool" not in html and "lone-tool" not in html
+    assert re.findall(r"<td class=\"numeric\">(\d+)</td>", plugins) == ["2"]  # review-kit's members, nothing else
+    assert "2 more plugins, each used by fewer than 2 people" in plugins
+    # The day dee's install makes secret-tool k strong, lone-tool (dee alone) would be the only one
+    # left out and readable as "users of any plugin minus the rest": review-kit goes with it.
+    html = html_of(viewer_client, as_of="2026-11-04")
+    assert "lone-tool" not in html and "review-kit" not in html and "secret-tool" in html
+    # And one plugin of one person with nothing to hide it among: no plugin rows at all.
+    plugins = claude_code.plugin_adoption_list(as_of=AS_OF)
+    assert all(row.members >= 2 for row in plugins.rows)
+
+
+def test_an_individual_detail_viewer_sees_pseudonyms_until_a_reveal(client, detail_viewer, reveal_names, code_usage):
+    client.force_login(detail_viewer)
+    html = html_of(client)
+    table = table_of(html, "code-members")
+    assert len(re.findall(r"Member [0-9A-F]{4}-[0-9A-F]{4}", table)) == 4
+    assert "@example.com" not in html and "Reveal names" in html
+
+    reveal_names(client)
+    table = table_of(html_of(client), "code-members")
+    assert re.findall(r"<td[^>]*>\s*([\w.+-]+@[\w.-]+)\s*</td>", table) == [
+        "dee@example.com", "ana@example.com", "bo@example.com", "cy@example.com"  # most sessions first, ties by email
+    ]
+
+
+def test_a_hidden_group_shows_the_suppressed_state(client, detail_viewer, code_usage, settings):
+    from people.models import Member, Team
+    from people.services import population_changed
+
+    for name, emails in {"Alpha": ["ana@example.com", "bo@example.com"], "Beta": ["cy@example.com", "dee@example.com"]}.items():
+        Member.objects.filter(email__in=emails).update(team=Team.objects.create(name=name), on_roster=True, seat_start=date(2026, 1, 1))
+    population_changed()
+    client.force_login(detail_viewer)
+    assert card(html_of(client, group="team:Alpha"), "code_active_users_30d") == "2"
+
+    settings.MIN_GROUP_SIZE = 3
+    html = html_of(client, group="team:Alpha")
+    assert card(html, "code_active_users_30d") == "Fewer than 3 people"
+    assert card(html, "cost_usd") == "Fewer than 3 people"
+    assert html.count("Hidden: the group has fewer than 3 people") >= 5  # four breakdowns and the members
+    assert 'id="code-members"' not in html and "review-kit" not in html and "vscode" not in html
+    assert 'id="code-api-keys"' not in html  # API keys belong to no group
+    chart = client.get(reverse("chart-code-sessions"), {"as_of": AS_OF.isoformat(), "group": "team:Alpha"}).json()
+    assert chart["suppressed"] is True and chart["datasets"][0]["data"] == [None, None]
+
+
+def test_the_charts_serve_utc_dates_with_markers(viewer_client, code_usage):
+    active = viewer_client.get(reverse("chart-code-active-users"), {"as_of": AS_OF.isoformat()}).json()
+    sessions = viewer_client.get(reverse("chart-code-sessions"), {"as_of": AS_OF.isoformat()}).json()
+
+    assert active["labels"] == ["2026-11-02", "2026-11-03"] and active["datasets"][0]["data"] == [1, 3]
+    assert sessions["datasets"][0]["data"] == [3, 8]
+    assert active["timezone"] == "UTC" and "per UTC date" in active["definition"]
+    assert {"notes", "milestones"} <= set(active)
+
+
+def test_every_view_of_the_tab_is_in_the_access_log(client, detail_viewer, reveal_names, code_usage):
+    from audit.models import AccessRecord
+
+    client.force_login(detail_viewer)
+    reveal_names(client)
+    html_of(client)
+
+    record = AccessRecord.objects.filter(view_name="dashboard-claude-code").latest("pk")
+    assert record.username == detail_viewer.username
+    assert record.person_rows == 4
+
+
+def test_the_tab_has_no_inline_scripts_or_styles(client, detail_viewer, code_usage):
+    client.force_login(detail_viewer)
+    html = html_of(client)
+
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S | re.I)
+    assert scripts, "the charts need their scripts"
+    for attrs, body in scripts:
+        assert "src=" in attrs and body.strip() == "", f"inline script: {attrs} {body[:80]}"
+    assert not re.search(r"<style\b", html, re.I)
+    assert not re.search(r"\sstyle\s*=", html, re.I)
+    assert not re.search(r"\son[a-z]+\s*=", html, re.I), "inline event handler"
