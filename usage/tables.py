@@ -107,10 +107,10 @@ class CodeMemberTable(tables.Table):
 
     pseudonym = tables.Column(
         verbose_name="Member",
-        attrs=_header("A stable pseudonym: the same person always gets the same one. Names show only after a logged reveal."),
+        attrs={**_header("A stable pseudonym: the same person always gets the same one. Names show only after a logged reveal."), "td": {"class": "nowrap"}},
     )
-    sessions_7d = CountColumn(verbose_name="Sessions, last 7 days", definition="Sessions on the 7 UTC dates ending on the as-of day.")
-    sessions_30d = CountColumn(verbose_name="Sessions, last 30 days", definition="Sessions on the 30 UTC dates ending on the as-of day.")
+    sessions_7d = CountColumn(verbose_name="Sessions, 7 days", definition="Sessions on the 7 UTC dates ending on the as-of day.")
+    sessions_30d = CountColumn(verbose_name="Sessions, 30 days", definition="Sessions on the 30 UTC dates ending on the as-of day.")
     sessions_all_time = CountColumn(verbose_name="Sessions, all time", definition="Sessions on every UTC date up to the as-of day.")
     lines_added_all_time = CountColumn(verbose_name="Lines added", definition="Lines added on every UTC date up to the as-of day.")
     last_active = tables.Column(
@@ -130,6 +130,9 @@ class CodeMemberTable(tables.Table):
 
     def render_last_active(self, value) -> str:
         return value.isoformat()
+
+    def render_lines_added_all_time(self, value) -> str:
+        return f"{value:,}"
 
 
 class NamedCodeMemberTable(CodeMemberTable):

@@ -154,7 +154,7 @@ def test_a_viewer_sees_the_cards_breakdowns_and_api_keys(viewer_client, code_usa
     assert "Claude Code figures are per UTC date, as Anthropic reports them." in html
     assert html.count('<p class="chart-caption">Claude Code figures are per UTC date, as Anthropic reports them.</p>') == 2
     assert "vscode" in table_of(html, "code-terminals") and "tmux" not in html and "cursor" not in html
-    assert "2 more terminals, each used by fewer than 2 people" in html
+    assert "2 more terminals not shown: each used by fewer than 2 people" in html
     assert "claude-opus-4-1" in table_of(html, "code-models")
     assert re.search(r"<td[^>]*>50</td><td[^>]*>5,000</td><td[^>]*>\$12.34</td>", table_of(html, "code-api-keys"))
     # No per-member detail for a usage viewer.
@@ -186,7 +186,7 @@ def test_plugins_used_by_fewer_than_k_people_cannot_be_seen_or_derived(viewer_cl
 
     assert "secret-tool" not in html and "lone-tool" not in html
     assert re.findall(r"<td class=\"numeric\">(\d+)</td>", plugins) == ["2"]  # review-kit's members, nothing else
-    assert "2 more plugins, each used by fewer than 2 people" in plugins
+    assert "2 more plugins not shown: each used by fewer than 2 people" in plugins
     # The day dee's install makes secret-tool k strong, lone-tool (dee alone) would be the only one
     # left out and readable as "users of any plugin minus the rest": review-kit goes with it.
     html = html_of(viewer_client, as_of="2026-11-04")
