@@ -93,3 +93,29 @@ def otel_metrics_line(*, email: str, day: str, sessions: int = 0, added: int = 0
         ]
     }
     return json.dumps(data).encode() + b"\n"
+
+
+def otel_event_line(*events: dict) -> bytes:
+    """One OpenTelemetry logs line (LogsData) of Claude Code events, each from `otel_event`."""
+    data = {
+        "resourceLogs": [
+            {
+                "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "claude-code"}}]},
+                "scopeLogs": [{"scope": {"name": "com.anthropic.claude_code.events"}, "logRecords": list(events)}],
+            }
+        ]
+    }
+    return json.dumps(data).encode() + b"\n"
+
+
+def otel_event(*, name: str, email: str, day: str, hour: int = 12, plugin: str = "", skill: str = "", sequence: int = 0) -> dict:
+    """A plugin_installed, plugin_loaded or skill_activated event (any kept event name works)."""
+    attributes = {"event.name": f"claude_code.{name}", "user.email": email, "event.sequence": str(sequence)}
+    if plugin:
+        attributes["plugin.name"] = plugin
+    if skill:
+        attributes["skill.name"] = skill
+    return {
+        "timeUnixNano": _nanos(day, hour),
+        "attributes": [{"key": key, "value": {"stringValue": value}} for key, value in attributes.items()],
+    }

@@ -25,7 +25,7 @@ from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
 from usage.forms import as_of_from_query, group_from_query
-from usage.selectors import activity, rollout
+from usage.selectors import activity, claude_code, rollout
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -169,3 +169,40 @@ class WeeklyChart(UsageChartView):
         context["baseline"] = {"start": baseline.figures.start.isoformat(), "label": baseline.label} if baseline else None
         context["partial_week"] = self.weeks[-1].start.isoformat() if self.weeks and self.weeks[-1].partial else None
         return context
+
+
+class CodeDailyChart(UsageChartView):
+    """One Claude Code figure per UTC date on which some member has a record (usage.selectors.claude_code)."""
+
+    figure = ""
+
+    @cached_property
+    def days(self) -> list[claude_code.CodeDayFigures]:
+        return claude_code.code_daily_list(as_of=self.as_of, group=self.group)
+
+    @property
+    def suppressed(self) -> bool:
+        return not claude_code.code_shown(as_of=self.as_of, group=self.group)
+
+    def get_labels(self) -> list[str]:
+        return [day.date.isoformat() for day in self.days]
+
+    def get_data(self) -> list[list[int | None]]:
+        return [[getattr(day, self.figure) for day in self.days]]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["timezone"] = "UTC"  # Claude Code figures are per UTC date, whatever the reporting timezone
+        return context
+
+
+class CodeDailyActiveUsersChart(CodeDailyChart):
+    label = "Code-active users"
+    figure = "active_users"
+    definition = f"Members code-active on the date. {claude_code.DEFINITIONS['utc_dates']}"
+
+
+class CodeDailySessionsChart(CodeDailyChart):
+    label = "Sessions"
+    figure = "sessions"
+    definition = f"{claude_code.DEFINITIONS['sessions']} {claude_code.DEFINITIONS['utc_dates']}"

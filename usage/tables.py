@@ -100,3 +100,49 @@ class NamedMemberActivityTable(MemberActivityTable):
 
     def render_name(self, value) -> str:
         return value or "—"
+
+
+class CodeMemberTable(tables.Table):
+    """Pseudonymous rows from `claude_code.code_member_list` (a list: django-tables2 sorts it in Python)."""
+
+    pseudonym = tables.Column(
+        verbose_name="Member",
+        attrs={**_header("A stable pseudonym: the same person always gets the same one. Names show only after a logged reveal."), "td": {"class": "nowrap"}},
+    )
+    sessions_7d = CountColumn(verbose_name="Sessions, 7 days", definition="Sessions on the 7 UTC dates ending on the as-of day.")
+    sessions_30d = CountColumn(verbose_name="Sessions, 30 days", definition="Sessions on the 30 UTC dates ending on the as-of day.")
+    sessions_all_time = CountColumn(verbose_name="Sessions, all time", definition="Sessions on every UTC date up to the as-of day.")
+    lines_added_all_time = CountColumn(verbose_name="Lines added", definition="Lines added on every UTC date up to the as-of day.")
+    last_active = tables.Column(
+        verbose_name="Last code-active", attrs={"th": {"title": "The last UTC date the member was code-active."}, "td": {"class": "nowrap"}}
+    )
+
+    class Meta:
+        template_name = "usage/table.html"
+        attrs = {"class": "portal-table", "id": "code-members"}
+        order_by = "-sessions_all_time"
+        orderable = True
+        empty_text = "No member was code-active up to this day."
+        per_page = PER_PAGE
+
+    def paginate(self, paginator_class=Paginator, per_page=None, page=1, *args, **kwargs):
+        return super().paginate(paginator_class, PER_PAGE, page, *args, **kwargs)
+
+    def render_last_active(self, value) -> str:
+        return value.isoformat()
+
+    def render_lines_added_all_time(self, value) -> str:
+        return f"{value:,}"
+
+
+class NamedCodeMemberTable(CodeMemberTable):
+    """The same rows with names and emails, while the viewer's name reveal lasts."""
+
+    name = tables.Column(verbose_name="Name", empty_values=(), attrs=_header("The member's name, as exported."))
+    email = tables.Column(verbose_name="Email", attrs=_header("The member's email address, as exported."))
+
+    class Meta(CodeMemberTable.Meta):
+        sequence = ("pseudonym", "name", "email", "...")
+
+    def render_name(self, value) -> str:
+        return value or "—"

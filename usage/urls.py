@@ -6,6 +6,9 @@ urlpatterns = [
     path("dashboard/", views.dashboard_overview, name="dashboard-overview"),
     path("dashboard/conversations/", views.dashboard_conversations, name="dashboard-conversations"),
     path("dashboard/rollout/", views.dashboard_rollout, name="dashboard-rollout"),
+    path("dashboard/claude-code/", views.dashboard_claude_code, name="dashboard-claude-code"),
+    path("dashboard/charts/code-active-users.json", charts.CodeDailyActiveUsersChart.as_view(), name="chart-code-active-users"),
+    path("dashboard/charts/code-sessions.json", charts.CodeDailySessionsChart.as_view(), name="chart-code-sessions"),
     path("dashboard/charts/weekly.json", charts.WeeklyChart.as_view(), name="chart-weekly"),
     path(
         "dashboard/charts/daily-active-users.json",

@@ -17,9 +17,9 @@ from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
 from usage.forms import as_of_from_query, group_from_query
-from usage.selectors import activity, rollout
+from usage.selectors import activity, claude_code, rollout
 from usage.selectors.data_health import data_health_get
-from usage.tables import MemberActivityTable, NamedMemberActivityTable
+from usage.tables import CodeMemberTable, MemberActivityTable, NamedCodeMemberTable, NamedMemberActivityTable
 
 LEADERBOARD_SIZE = 10
 
@@ -143,6 +143,37 @@ def dashboard_rollout(request):
         context["pseudonyms"] = pseudonyms_shown()
     return render(request, "usage/rollout.html", context)
 
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+def dashboard_claude_code(request):
+    """Claude Code for the organisation or one group, per UTC date: cards, daily charts, breakdowns
+    by terminal, model, plugin and skill, API keys, and per-member rows for individual-detail viewers."""
+    context = _dashboard_context(request, tab="claude-code")
+    as_of, group = context["as_of"], context["group"]
+    viewer = privacy.viewer_for_request(request)
+    context.update(
+        code_definitions={**claude_code.DEFINITIONS, **claude_code.CARD_DEFINITIONS},
+        code_present=claude_code.code_data_present(as_of=as_of),
+        cards=claude_code.code_cards_get(as_of=as_of, group=group),
+        terminals=claude_code.code_terminal_list(as_of=as_of, group=group),
+        models=claude_code.code_model_list(as_of=as_of, group=group),
+        plugins=claude_code.plugin_adoption_list(as_of=as_of, group=group),
+        skills=claude_code.skill_usage_list(as_of=as_of, group=group),
+        # API keys are not people and belong to no group: the organisation's view only.
+        api_keys=claude_code.api_key_totals_get(as_of=as_of) if group is None else None,
+        min_group_size=privacy.min_group_size(),
+        viewer=viewer,
+    )
+    if viewer.sees_people:
+        rows = claude_code.code_member_list(viewer=viewer, as_of=as_of, group=group)
+        if rows is not None:
+            table = (NamedCodeMemberTable if viewer.sees_names else CodeMemberTable)(rows)
+            RequestConfig(request, paginate=True).configure(table)
+            shown = list(table.page.object_list.data) if table.page else []
+            access_note(request, scope=viewer.scope, person_rows=len(shown), members=[row["id"] for row in shown if "id" in row])
+            context.update(table=table, sort=request.GET.get(table.prefixed_order_by_field, ""))
+        context.update(people_suppressed=rows is None, pseudonyms=pseudonyms_shown())
+    return render(request, "usage/claude_code.html", context)
 
 
 @login_required

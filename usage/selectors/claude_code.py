@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from ingest.models import CodeUsage
+from ingest.models import CodeUsage, OtelEvent
 from people.groups import Group
 from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
-from usage.models import CodeDay
+from usage.models import CodeDay, CodeDayModel
 
 DEFINITIONS = {
     "code_active_users": "Members with Claude Code sessions, lines, commits, pull requests or edits on at least one "
@@ -37,6 +37,15 @@ DEFINITIONS = {
     "acceptance_rate": "Accepted edits / (accepted + rejected), over every editing tool.",
     "cost_usd": "Anthropic's estimated cost (the usage report's estimated_cost, in US dollars).",
     "utc_dates": "Claude Code figures are per UTC date, as Anthropic reports them.",
+    "terminals": 'Sessions and lines added per terminal type (the deciding source\'s terminal; "" where it does not say). '
+    "A terminal is shown only when at least the minimum group size of members used it.",
+    "models": "Tokens (input, output, cache read and cache creation) and Anthropic's estimated cost per model. "
+    "A model is shown only when at least the minimum group size of members used it.",
+    "plugins": "Members with a plugin_installed or plugin_loaded OpenTelemetry event for the plugin, on a UTC date up to "
+    "the as-of day. A plugin is shown only when at least the minimum group size of members used it.",
+    "skills": "Members with a skill_activated OpenTelemetry event for the skill, on a UTC date up to the as-of day. "
+    "A skill is shown only when at least the minimum group size of members used it.",
+    "api_keys": "Sums over API-key actors of the usage report. API keys are not people and count nowhere else.",
 }
 FIGURES = ("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "edits_accepted", "edits_rejected")
 
@@ -70,6 +79,28 @@ class ApiKeyTotals:
     sessions: int
     lines_added: int
     cost_usd: float
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    """One terminal, model, plugin or skill: the distinct members behind it and its figures."""
+
+    name: str
+    members: int
+    sessions: int | None = None
+    lines_added: int | None = None
+    tokens: int | None = None
+    cost_usd: float | None = None
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """Rows with at least k members, largest first; `hidden`: how many rows were left out because
+    fewer than k members each are behind them (only their number: no figure of theirs is shown,
+    and no total over all rows either, so none can be derived by subtraction)."""
+
+    rows: list[BreakdownRow]
+    hidden: int = 0
 
 
 def _dollars(cents: Decimal | int | None) -> float:
@@ -127,7 +158,9 @@ def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayF
     rows = _days(as_of=as_of, group=group)
     per_day = {
         row["date"]: row
-        for row in rows.values("date").annotate(sessions=Sum("sessions"), lines_added=Sum("lines_added"), cents=Sum("cost_cents")).order_by()
+        for row in rows.values("date")
+        .annotate(sessions=Sum("sessions"), lines_added=Sum("lines_added"), cents=Sum("cost_cents"))
+        .order_by()
     }
     if not code_shown(as_of=as_of, group=group):
         return [CodeDayFigures(day, None, None, None, None) for day in sorted(per_day)]
@@ -135,7 +168,9 @@ def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayF
     for pair in _active_member_days(rows):
         active[pair["date"]] = active.get(pair["date"], 0) + 1
     return [
-        CodeDayFigures(day, active.get(day, 0), per_day[day]["sessions"], per_day[day]["lines_added"], _dollars(per_day[day]["cents"]))
+        CodeDayFigures(
+            day, active.get(day, 0), per_day[day]["sessions"], per_day[day]["lines_added"], _dollars(per_day[day]["cents"])
+        )
         for day in sorted(per_day)
     ]
 
@@ -151,15 +186,23 @@ def code_member_list(*, viewer: privacy.Viewer, as_of: date, group: Group | None
     last_active: dict[int, date] = {}  # from the (member, date) pairs: re-grouping them in SQL drops the HAVING
     for pair in _active_member_days(rows):
         last_active[pair["member"]] = max(pair["date"], last_active.get(pair["member"], pair["date"]))
-    figures = rows.filter(member__in=list(last_active)).values("member").annotate(
-        sessions_7d=Coalesce(Sum("sessions", filter=Q(date__gte=as_of - timedelta(days=6))), 0),
-        sessions_30d=Coalesce(Sum("sessions", filter=Q(date__gte=as_of - timedelta(days=29))), 0),
-        sessions_all_time=Sum("sessions"),
-        lines_added_all_time=Sum("lines_added"),
+    figures = (
+        rows.filter(member__in=list(last_active))
+        .values("member")
+        .annotate(
+            sessions_7d=Coalesce(Sum("sessions", filter=Q(date__gte=as_of - timedelta(days=6))), 0),
+            sessions_30d=Coalesce(Sum("sessions", filter=Q(date__gte=as_of - timedelta(days=29))), 0),
+            sessions_all_time=Sum("sessions"),
+            lines_added_all_time=Sum("lines_added"),
+        )
     )
     people = {m["pk"]: m for m in Member.objects.filter(pk__in=list(last_active)).values("pk", *fields)}
     result = [
-        {**{f: people[row["member"]][f] for f in fields}, **{k: v for k, v in row.items() if k != "member"}, "last_active": last_active[row["member"]]}
+        {
+            **{f: people[row["member"]][f] for f in fields},
+            **{k: v for k, v in row.items() if k != "member"},
+            "last_active": last_active[row["member"]],
+        }
         for row in figures.order_by()
     ]
     return sorted(result, key=lambda row: row.get("email") or row.get("pseudonym") or "")
@@ -245,6 +288,153 @@ def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: Q
         day = created.astimezone(zone).date()
         if first <= day <= as_of:
             tickets[week_of(day)] += 1
-    return [
-        CodeWeek(len(code_active[i]), len(any_active[i]), sessions[i], len(plugins[i]), tickets[i]) for i in range(count)
+    return [CodeWeek(len(code_active[i]), len(any_active[i]), sessions[i], len(plugins[i]), tickets[i]) for i in range(count)]
+
+
+def _breakdown(rows: list[BreakdownRow], *, people: dict[str, set[int]], key=lambda row: row.members) -> Breakdown:
+    """Rows behind k or more members, largest first. The rows left out must together be behind k or
+    more distinct members (or none), since what they add up to may be read off a total shown
+    elsewhere (the cards, the Rollout page): while they are not, the smallest shown row joins them."""
+    k = privacy.min_group_size()
+    shown = sorted((row for row in rows if row.members >= k), key=lambda row: (row.members, row.name))
+    hidden = [row for row in rows if row.members < k]
+
+    def hidden_people() -> int:
+        return len(set().union(*(people.get(row.name, set()) for row in hidden))) if hidden else 0
+
+    while hidden and shown and 0 < hidden_people() < k:
+        hidden.append(shown.pop(0))
+    return Breakdown(rows=sorted(shown, key=lambda row: (-(key(row) or 0), row.name)), hidden=len(hidden))
+
+
+def _people(pairs: QuerySet, field: str) -> dict[str, set[int]]:
+    people: dict[str, set[int]] = {}
+    for name, member in pairs.values_list(field, "member").distinct().order_by():
+        people.setdefault(name, set()).add(member)
+    return people
+
+
+def _in_group(rows: QuerySet, group: Group | None) -> QuerySet:
+    return rows if group is None else rows.filter(member__in=group_members(group=group).values("pk"))
+
+
+def code_terminal_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Per terminal type up to `as_of`: distinct members with a record, sessions and lines added.
+    None when the group's Claude Code figures are hidden."""
+    if not code_shown(as_of=as_of, group=group):
+        return None
+    per_terminal = (
+        _days(as_of=as_of, group=group)
+        .values("terminal")
+        .annotate(
+            people=Count("member", distinct=True),
+            total_sessions=Coalesce(Sum("sessions"), 0),
+            total_lines=Coalesce(Sum("lines_added"), 0),
+        )
+        .order_by()
+    )
+    rows = [
+        BreakdownRow(name=row["terminal"], members=row["people"], sessions=row["total_sessions"], lines_added=row["total_lines"])
+        for row in per_terminal
     ]
+    return _breakdown(rows, people=_people(_days(as_of=as_of, group=group), "terminal"), key=lambda row: row.sessions)
+
+
+def code_model_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Per model up to `as_of`: distinct members, tokens of every kind and estimated cost. None
+    when the group's Claude Code figures are hidden."""
+    if not code_shown(as_of=as_of, group=group):
+        return None
+    tokens = F("input_tokens") + F("output_tokens") + F("cache_read_tokens") + F("cache_creation_tokens")
+    models = _in_group(CodeDayModel.objects.filter(date__lte=as_of), group)
+    per_model = (
+        models.values("model")
+        .annotate(people=Count("member", distinct=True), total_tokens=Coalesce(Sum(tokens), 0), cents=Sum("cost_cents"))
+        .order_by()
+    )
+    rows = [
+        BreakdownRow(name=row["model"], members=row["people"], tokens=row["total_tokens"], cost_usd=_dollars(row["cents"]))
+        for row in per_model
+    ]
+    return _breakdown(rows, people=_people(models, "model"), key=lambda row: row.tokens)
+
+
+PLUGIN_EVENTS = ("plugin_installed", "plugin_loaded")
+SKILL_EVENTS = ("skill_activated",)
+
+
+def _event_members(*, names: tuple[str, ...], field: str, as_of: date, group: Group | None) -> Breakdown | None:
+    if not code_shown(as_of=as_of, group=group):
+        return None
+    events = _in_group(
+        OtelEvent.objects.filter(name__in=names, date__lte=as_of, member__isnull=False).exclude(**{field: ""}), group
+    )
+    per_name = events.values(field).annotate(people=Count("member", distinct=True)).order_by()
+    return _breakdown([BreakdownRow(name=row[field], members=row["people"]) for row in per_name], people=_people(events, field))
+
+
+def plugin_adoption_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Distinct members (of the group) per plugin with a plugin_installed or plugin_loaded event up
+    to `as_of`; plugins behind fewer than k members are only counted. None when hidden."""
+    return _event_members(names=PLUGIN_EVENTS, field="plugin", as_of=as_of, group=group)
+
+
+def skill_usage_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
+    """Distinct members (of the group) per skill with a skill_activated event up to `as_of`; skills
+    behind fewer than k members are only counted. None when hidden."""
+    return _event_members(names=SKILL_EVENTS, field="skill", as_of=as_of, group=group)
+
+
+@dataclass(frozen=True)
+class CodeCards:
+    """The Claude Code tab's cards; every figure None when the group's figures are hidden."""
+
+    active_users_7d: int | None
+    active_users_30d: int | None
+    sessions_per_active_user_30d: float | None
+    lines_added: int | None
+    acceptance_rate: float | None
+    pull_requests: int | None
+    commits: int | None
+    cost_usd: float | None
+    suppressed: bool = False
+
+
+CARD_DEFINITIONS = {
+    "active_users_7d": "Members code-active on at least one of the 7 UTC dates ending on the as-of day.",
+    "active_users_30d": "Members code-active on at least one of the 30 UTC dates ending on the as-of day.",
+    "sessions_per_active_user_30d": "Sessions on the 30 UTC dates ending on the as-of day / members code-active on them.",
+    "lines_added": "Lines of code added with Claude Code, every UTC date up to the as-of day.",
+    "acceptance_rate": DEFINITIONS["acceptance_rate"],
+    "pull_requests": "Pull requests created with Claude Code, every UTC date up to the as-of day.",
+    "commits": "Commits created with Claude Code, every UTC date up to the as-of day.",
+    "cost_usd": DEFINITIONS["cost_usd"] + " Every UTC date up to the as-of day; API keys not included.",
+}
+
+
+def code_cards_get(*, as_of: date, group: Group | None = None) -> CodeCards:
+    totals = code_totals_get(as_of=as_of, group=group)
+    if totals.suppressed:
+        return CodeCards(*([None] * 8), suppressed=True)
+    since_30 = as_of - timedelta(days=29)
+    active_30 = code_active_users_count(as_of=as_of, group=group, since=since_30)
+    sessions_30 = _days(as_of=as_of, group=group).filter(date__gte=since_30).aggregate(n=Coalesce(Sum("sessions"), 0))["n"]
+    return CodeCards(
+        active_users_7d=code_active_users_count(as_of=as_of, group=group, since=as_of - timedelta(days=6)),
+        active_users_30d=active_30,
+        sessions_per_active_user_30d=round(sessions_30 / active_30, 1) if active_30 else None,
+        lines_added=totals.lines_added,
+        acceptance_rate=totals.acceptance_rate,
+        pull_requests=totals.pull_requests,
+        commits=totals.commits,
+        cost_usd=totals.cost_usd,
+    )
+
+
+def code_data_present(*, as_of: date) -> bool:
+    """Whether any Claude Code record (of members, API keys or OpenTelemetry events) is dated up to `as_of`."""
+    return (
+        CodeDay.objects.filter(date__lte=as_of).exists()
+        or CodeUsage.objects.filter(date__lte=as_of).exists()
+        or OtelEvent.objects.filter(date__lte=as_of).exists()
+    )
