@@ -283,13 +283,8 @@ def _store_code_days(records: list[CodeDayRecord], *, members, upload, result, t
 
 
 def _store_otel_points(records: list[OtelPointRecord], *, members, upload, result, touched) -> None:
-    new = _new_identities(OtelPoint, records)
     rows = []
-    for r in records:
-        if r.identity not in new:
-            result.rows_duplicate += 1
-            continue
-        new.discard(r.identity)  # a point twice in one file is a duplicate too
+    for r in _unseen(OtelPoint, records, result):
         member_id = members.member_id(r.email, r.account_uuid)
         rows.append(
             OtelPoint(
@@ -312,13 +307,8 @@ def _store_otel_points(records: list[OtelPointRecord], *, members, upload, resul
 
 
 def _store_otel_events(records: list[OtelEventRecord], *, members, upload, result, touched) -> None:
-    new = _new_identities(OtelEvent, records)
     rows = []
-    for r in records:
-        if r.identity not in new:
-            result.rows_duplicate += 1
-            continue
-        new.discard(r.identity)
+    for r in _unseen(OtelEvent, records, result):
         rows.append(
             OtelEvent(
                 identity=r.identity,
@@ -340,9 +330,19 @@ def _store_otel_events(records: list[OtelEventRecord], *, members, upload, resul
     result.rows_imported += len(rows)
 
 
-def _new_identities(model, records) -> set[str]:
+def _unseen(model, records: list, result: CodeImportResult) -> list:
+    """The OpenTelemetry records whose identity is stored neither already nor earlier in the file;
+    the others are counted as duplicates."""
     identities = {r.identity for r in records}
-    return identities - set(model.objects.filter(identity__in=identities).values_list("identity", flat=True))
+    new = identities - set(model.objects.filter(identity__in=identities).values_list("identity", flat=True))
+    unseen = []
+    for r in records:
+        if r.identity in new:
+            new.discard(r.identity)
+            unseen.append(r)
+        else:
+            result.rows_duplicate += 1
+    return unseen
 
 
 def _store_spend(records: list[SpendRecord], *, members, upload, result, touched) -> None:

@@ -18,16 +18,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from ingest.models import CodeUsage, OtelEvent
+from ingest.models import CodeUsage, OtelEvent, Ticket
 from people.groups import Group
 from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
-from usage.models import CodeDay, CodeDayModel
+from usage.models import CodeDay, CodeDayModel, DailyActivity
 
 DEFINITIONS = {
     "code_active_users": "Members with Claude Code sessions, lines, commits, pull requests or edits on at least one "
@@ -116,7 +117,7 @@ def _days(*, as_of: date, group: Group | None) -> QuerySet[CodeDay]:
     return rows if group is None else rows.filter(member__in=group_members(group=group).values("pk"))
 
 
-def _active_member_days(rows: QuerySet[CodeDay]) -> QuerySet:
+def code_active_member_days(rows: QuerySet[CodeDay]) -> QuerySet:
     """(member, date) pairs whose summed figures make the member code-active that date."""
     sums = {f"total_{f}": Sum(f) for f in FIGURES}
     active = Q()
@@ -131,7 +132,7 @@ def code_active_users_count(*, as_of: date, group: Group | None = None, since: d
     rows = _days(as_of=as_of, group=group)
     if since is not None:
         rows = rows.filter(date__gte=since)
-    return len({pair["member"] for pair in _active_member_days(rows)})
+    return len({pair["member"] for pair in code_active_member_days(rows)})
 
 
 def code_shown(*, as_of: date, group: Group | None = None) -> bool:
@@ -165,7 +166,7 @@ def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayF
     if not code_shown(as_of=as_of, group=group):
         return [CodeDayFigures(day, None, None, None, None) for day in sorted(per_day)]
     active: dict[date, int] = {}  # code-active members per date, counted from the (member, date) pairs
-    for pair in _active_member_days(rows):
+    for pair in code_active_member_days(rows):
         active[pair["date"]] = active.get(pair["date"], 0) + 1
     return [
         CodeDayFigures(
@@ -184,7 +185,7 @@ def code_member_list(*, viewer: privacy.Viewer, as_of: date, group: Group | None
         return None
     rows = _days(as_of=as_of, group=group)
     last_active: dict[int, date] = {}  # from the (member, date) pairs: re-grouping them in SQL drops the HAVING
-    for pair in _active_member_days(rows):
+    for pair in code_active_member_days(rows):
         last_active[pair["member"]] = max(pair["date"], last_active.get(pair["member"], pair["date"]))
     figures = (
         rows.filter(member__in=list(last_active))
@@ -233,12 +234,6 @@ class CodeWeek:
 def code_first_day_get(*, as_of: date, timezone: str) -> date | None:
     """The first date with Claude Code data of any kind (members' or API keys' records, events,
     tagged tickets in the reporting timezone) up to `as_of`."""
-    from zoneinfo import ZoneInfo
-
-    from django.db.models import Min
-
-    from ingest.models import OtelEvent, Ticket
-
     firsts = [
         CodeDay.objects.filter(date__lte=as_of).aggregate(first=Min("date"))["first"],
         CodeUsage.objects.filter(member__isnull=True, date__lte=as_of).aggregate(first=Min("date"))["first"],
@@ -253,11 +248,6 @@ def code_first_day_get(*, as_of: date, timezone: str) -> date | None:
 def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> list[CodeWeek]:
     """Claude Code figures for each ISO week beginning at `starts` (ascending, consecutive), cut at
     `as_of`, for `members` (None: everyone). Unsuppressed: the caller applies the group rule."""
-    from zoneinfo import ZoneInfo
-
-    from ingest.models import OtelEvent, Ticket
-    from usage.models import DailyActivity
-
     if not starts:
         return []
     first, count = starts[0], len(starts)
@@ -270,7 +260,7 @@ def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: Q
 
     code_active = [set() for _ in starts]
     sessions = [0] * count
-    for pair in _active_member_days(narrowed(CodeDay.objects.filter(date__gte=first, date__lte=as_of))):
+    for pair in code_active_member_days(narrowed(CodeDay.objects.filter(date__gte=first, date__lte=as_of))):
         code_active[week_of(pair["date"])].add(pair["member"])
         sessions[week_of(pair["date"])] += pair["total_sessions"]
     any_active = [set(week) for week in code_active]

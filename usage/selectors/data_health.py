@@ -21,10 +21,11 @@ from django.db import models
 from django.db.models import Max, Min, Sum
 
 from ingest.importers.detect import AUDIT_FORMATS
-from ingest.services.code_imports import SKIPPED
 from ingest.models import AnalyticsSummary, CodeUsage, Event, OtelEvent, OtelPoint, SpendRow, Ticket, Upload
+from ingest.services.code_imports import SKIPPED
 from portal import privacy
 from usage.models import CodeDay, DailyActivity, DailyTotal
+from usage.selectors.claude_code import code_active_member_days
 
 AUDIT_LOG = "Claude audit log"
 # The other sources: (name, the upload formats it comes in, its records' date field, querysets,
@@ -182,11 +183,8 @@ def reconciliation_get(*, timezone: str) -> Reconciliation | None:
         return None
     first = summary.date - timedelta(days=6)
     chat = DailyActivity.objects.filter(timezone=timezone, member__isnull=False, day__range=(first, summary.date))
-    code = CodeDay.objects.filter(date__range=(first, summary.date)).values("member", "date").annotate(
-        total=Sum("sessions") + Sum("lines_added") + Sum("lines_removed") + Sum("commits") + Sum("pull_requests")
-        + Sum("edits_accepted") + Sum("edits_rejected")
-    )
-    active = set(chat.values_list("member", flat=True)) | {row["member"] for row in code if row["total"] > 0}
+    code = code_active_member_days(CodeDay.objects.filter(date__range=(first, summary.date)))
+    active = set(chat.values_list("member", flat=True)) | {pair["member"] for pair in code}
     counted = len(active)
     return Reconciliation(
         date=summary.date,
