@@ -55,7 +55,7 @@ from people.selectors import pseudonym_period_get
 from people.services import population_changed
 from portal.privacy import member_pseudonym
 
-REJECTED_SAMPLE_SIZE = 50
+REJECTED_SAMPLE_SIZE = 50  # rejected rows kept on the upload (all of them go to its report); audit imports too
 PROGRESS_EVERY = 2000  # records between progress writes while reading
 SKIPPED = "skipped:"  # prefix, in Upload.unknown_events, of what is known but not kept
 READ_SHARE = 90  # percent of the progress bar for reading; storing takes the rest

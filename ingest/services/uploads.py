@@ -39,7 +39,7 @@ from ingest.importers.audit_log import (
 )
 from ingest.importers.detect import AUDIT_FORMATS, import_file_open
 from ingest.models import Event, Upload
-from ingest.services.code_imports import code_file_import
+from ingest.services.code_imports import REJECTED_SAMPLE_SIZE, code_file_import
 from ingest.services.events import event_bulk_insert
 from ingest.signals import events_changed
 from people.models import Member
@@ -52,7 +52,6 @@ from portal.selectors import retention_cutoff_get, retention_settings_get, ticke
 
 logger = logging.getLogger(__name__)
 
-REJECTED_SAMPLE_SIZE = 50
 INTERNAL_ERROR = "The import stopped on an internal error; nothing from this file was kept. Try again, or report it."
 ATTEMPTS_EXHAUSTED = (
     "The import stopped after {attempts} attempts: each time, the worker processing this file died "
