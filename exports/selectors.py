@@ -18,13 +18,16 @@ from exports.models import Export
 from people.groups import Group
 from portal import privacy
 from portal.models import SCOPE_ORDER, Scope
-from usage.selectors import activity
+from usage.selectors import activity, claude_code, rollout
 
-VIEWS = ("overview", "conversations")
+VIEWS = ("overview", "conversations", "claude-code")
+PEOPLE_VIEWS = ("conversations", "claude-code")  # the views with per-member rows
 LEADERBOARD_SIZE = 10  # as on the conversations page
 DEFAULT_SORT = "-conversations_all_time"  # the member table's default order
 SORTABLE = ("pseudonym", "conversations_7d", "conversations_30d", "conversations_all_time", "latest_event_at")
 SORTABLE_NAMED = (*SORTABLE, "name", "email")
+CODE_DEFAULT_SORT = "-sessions_all_time"  # the Claude Code member table's default order
+CODE_SORTABLE = ("pseudonym", "sessions_7d", "sessions_30d", "sessions_all_time", "lines_added_all_time", "last_active")
 
 
 @dataclass(frozen=True)
@@ -42,8 +45,8 @@ class ExportContent:
 
 
 def export_scope_get(*, view: str, viewer: privacy.Viewer) -> Scope:
-    """What an export of `view` shows about people: only the conversations view has per-member rows."""
-    return viewer.scope if view == "conversations" else min(viewer.scope, Scope.AGGREGATE, key=SCOPE_ORDER.index)
+    """What an export of `view` shows about people: only views with per-member rows show more than aggregates."""
+    return viewer.scope if view in PEOPLE_VIEWS else min(viewer.scope, Scope.AGGREGATE, key=SCOPE_ORDER.index)
 
 
 
@@ -66,6 +69,9 @@ def export_content_get(
 
     def shown(value):
         return marker if value is None else value
+
+    if view == "claude-code":
+        return _claude_code(viewer=viewer, as_of=as_of, timezone=timezone, sort=sort, group=group, shown=shown)
 
     totals = activity.usage_totals_get(as_of=as_of, timezone=timezone, group=group)
     sections = [
@@ -169,3 +175,106 @@ def _ordered(rows, *, sort: str, named: bool):
         sort, column = DEFAULT_SORT, DEFAULT_SORT.removeprefix("-")
     key = F(column).desc() if sort.startswith("-") else F(column).asc()
     return rows.order_by(key, "email" if named else "pseudonym")
+
+
+def _claude_code(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, group: Group | None, shown) -> ExportContent:
+    """The Claude Code tab: cards, per UTC date and per ISO week, the breakdowns, tickets, API keys
+    (the organisation's view only, as on the tab) and, for individual-detail viewers, per member."""
+    definitions = {**claude_code.DEFINITIONS, **claude_code.CARD_DEFINITIONS}
+    cards = claude_code.code_cards_get(as_of=as_of, group=group)
+    card_labels = (
+        ("active_users_7d", "Code-active users, last 7 days"),
+        ("active_users_30d", "Code-active users, last 30 days"),
+        ("sessions_per_active_user_30d", "Sessions per active user, 30 days"),
+        ("lines_added", "Lines added"),
+        ("acceptance_rate", "Acceptance rate"),
+        ("pull_requests", "Pull requests"),
+        ("commits", "Commits"),
+        ("cost_usd", "Estimated cost (USD)"),
+    )
+    sections = [
+        ExportSection(
+            "Claude Code totals",
+            ["Figure", "Value", "Definition"],
+            [[label, shown(getattr(cards, key)), definitions[key]] for key, label in card_labels],
+        )
+    ]
+    days = claude_code.code_daily_list(as_of=as_of, group=group)
+    sections.append(
+        ExportSection(
+            "Claude Code per UTC date",
+            ["UTC date", "Code-active users", "Sessions", "Lines added", "Estimated cost (USD)"],
+            [[d.date.isoformat(), shown(d.active_users), shown(d.sessions), shown(d.lines_added), shown(d.cost_usd)] for d in days],
+        )
+    )
+    hidden_weeks = not claude_code.code_shown(as_of=as_of, group=group)
+    weeks = rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)
+    sections.append(
+        ExportSection(
+            "Claude Code per ISO week",
+            ["Week", "Monday", "Code-active users", "Sessions", "Plugin users", "Support tickets"],
+            [
+                [w.week, w.start.isoformat(), *(shown(None if hidden_weeks else getattr(w, key)) for key in ("code_active_users", "sessions", "plugin_users", "support_tickets"))]
+                for w in weeks
+            ],
+        )
+    )
+    breakdowns = (
+        ("By terminal", "Terminal", claude_code.code_terminal_list, (("Sessions", "sessions"), ("Lines added", "lines_added"))),
+        ("By model", "Model", claude_code.code_model_list, (("Tokens", "tokens"), ("Estimated cost (USD)", "cost_usd"))),
+        ("Plugin adoption", "Plugin", claude_code.plugin_adoption_list, ()),
+        ("Skills used", "Skill", claude_code.skill_usage_list, ()),
+    )
+    for title, heading, breakdown_get, columns in breakdowns:
+        breakdown = breakdown_get(as_of=as_of, group=group)
+        header = [heading, "Members", *(label for label, _ in columns)]
+        if breakdown is None:
+            rows = [[shown(None)]]
+        else:
+            rows = [[row.name or "(not given)", row.members, *(getattr(row, key) for _, key in columns)] for row in breakdown.rows]
+            if breakdown.hidden:
+                rows.append([f"{breakdown.hidden} more, each behind fewer than {privacy.min_group_size()} members (not shown)"])
+        sections.append(ExportSection(title, header, rows))
+    tickets = claude_code.ticket_daily_list(as_of=as_of, timezone=timezone, group=group)
+    sections.append(_series_section("Support tickets per day", "Support tickets", tickets, shown))
+    if group is None:
+        keys = claude_code.api_key_totals_get(as_of=as_of)
+        sections.append(
+            ExportSection("API keys", ["Sessions", "Lines added", "Estimated cost (USD)"], [[keys.sessions, keys.lines_added, keys.cost_usd]])
+        )
+    if not viewer.sees_people:
+        return ExportContent(sections=sections)
+    members = claude_code.code_member_list(viewer=viewer, as_of=as_of, group=group)
+    identity = ["Member", "Name", "Email"] if viewer.sees_names else ["Member"]
+    if members is None:
+        rows = [[f"Hidden: {f'the {group}' if group else 'the organisation'} has {privacy.suppression_marker()} up to this day (minimum group size)."]]
+        members = []
+    else:
+        members = _code_ordered(members, sort=sort, named=viewer.sees_names)
+        rows = [
+            [
+                *([m["pseudonym"], m["name"], m["email"]] if viewer.sees_names else [m["pseudonym"]]),
+                m["sessions_7d"], m["sessions_30d"], m["sessions_all_time"], m["lines_added_all_time"], m["last_active"].isoformat(),
+            ]
+            for m in members
+        ]
+    sections.append(
+        ExportSection(
+            "Claude Code per member",
+            [*identity, "Sessions, 7 days", "Sessions, 30 days", "Sessions, all time", "Lines added", "Last code-active (UTC)"],
+            rows,
+        )
+    )
+    named = sorted(m["id"] for m in members) if viewer.sees_names else []
+    return ExportContent(sections=sections, person_rows=len(members), members=named)
+
+
+def _code_ordered(rows: list[dict], *, sort: str, named: bool) -> list[dict]:
+    """The Claude Code member rows in the table's order (?sort=), every row."""
+    allowed = (*CODE_SORTABLE, "name", "email") if named else CODE_SORTABLE
+    column = sort.removeprefix("-")
+    if column not in allowed:
+        sort, column = CODE_DEFAULT_SORT, CODE_DEFAULT_SORT.removeprefix("-")
+    tie = "email" if named else "pseudonym"
+    ordered = sorted(rows, key=lambda row: row[tie] or "")
+    return sorted(ordered, key=lambda row: row[column], reverse=sort.startswith("-"))

@@ -29,7 +29,7 @@ from portal.selectors import reporting_timezone_get, retention_settings_get
 logger = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "The export stopped on an internal error and no file was made. Try again, or report it."
-TITLES = {"overview": "usage overview", "conversations": "conversations"}
+TITLES = {"overview": "usage overview", "conversations": "conversations", "claude-code": "Claude Code"}
 PROGRESS_STEPS = 20  # progress is written about this many times while rows are written
 
 

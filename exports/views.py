@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessRecord
 from audit.services import access_note
 from exports.models import Export
-from exports.selectors import VIEWS, export_get_for_user, export_scope_get
+from exports.selectors import PEOPLE_VIEWS, VIEWS, export_get_for_user, export_scope_get
 from exports.services import export_create, export_file_delete, export_is_expired, export_reveal_check
 from portal import privacy
 from portal.models import Scope
@@ -51,7 +51,7 @@ def export_create_view(request):
         view=view,
         format=form.cleaned_data["format"],
         as_of=as_of_from_query(request.POST, timezone=request.reporting_timezone)[1],
-        sort=form.cleaned_data["sort"] if view == "conversations" else "",
+        sort=form.cleaned_data["sort"] if view in PEOPLE_VIEWS else "",
         scope=export_scope_get(view=view, viewer=viewer),
         group=request.POST.get("group", "") if group_from_query(request.POST)[1] else "",
         names_until=viewer.names_visible_until,

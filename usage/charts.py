@@ -206,3 +206,50 @@ class CodeDailySessionsChart(CodeDailyChart):
     label = "Sessions"
     figure = "sessions"
     definition = f"{claude_code.DEFINITIONS['sessions']} {claude_code.DEFINITIONS['utc_dates']}"
+
+
+class CodeWeeklyChart(WeeklyChart):
+    """One Claude Code figure per ISO week of UTC dates (usage.selectors.rollout.weekly_figures_list),
+    with the Rollout chart's baseline shading and markers; hidden as the Claude Code tab is hidden."""
+
+    figure = ""
+
+    @property
+    def suppressed(self) -> bool:
+        return super().suppressed or not claude_code.code_shown(as_of=self.as_of, group=self.group)
+
+    def get_providers(self) -> list[str]:
+        return [self.label]
+
+    def get_data(self) -> list[list[int | None]]:
+        hidden = self.suppressed
+        return [[None if hidden else getattr(week, self.figure) for week in self.weeks]]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["timezone"] = "UTC"  # ISO weeks of UTC dates, as the Claude Code figures are dated
+        return context
+
+
+class CodeWeeklyActiveUsersChart(CodeWeeklyChart):
+    label = "Code-active users"
+    figure = "code_active_users"
+    definition = f"{rollout.DEFINITIONS['code_active_users']} Weeks are ISO weeks of UTC dates."
+
+
+class CodeWeeklySessionsChart(CodeWeeklyChart):
+    label = "Sessions"
+    figure = "sessions"
+    definition = f"{claude_code.DEFINITIONS['sessions']} Weeks are ISO weeks of UTC dates."
+
+
+class TicketDailyChart(UsageChartView):
+    """Support tickets carrying the portal's ticket tag, per day in the reporting timezone, with
+    notes and milestones as markers so a spike lines up with what changed."""
+
+    label = "Support tickets"
+    definition = claude_code.DEFINITIONS["tickets"]
+
+    @cached_property
+    def series(self) -> activity.DailySeries:
+        return claude_code.ticket_daily_list(as_of=self.as_of, timezone=self.timezone, group=self.group)

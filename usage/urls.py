@@ -9,6 +9,9 @@ urlpatterns = [
     path("dashboard/claude-code/", views.dashboard_claude_code, name="dashboard-claude-code"),
     path("dashboard/charts/code-active-users.json", charts.CodeDailyActiveUsersChart.as_view(), name="chart-code-active-users"),
     path("dashboard/charts/code-sessions.json", charts.CodeDailySessionsChart.as_view(), name="chart-code-sessions"),
+    path("dashboard/charts/code-weekly-active-users.json", charts.CodeWeeklyActiveUsersChart.as_view(), name="chart-code-weekly-active-users"),
+    path("dashboard/charts/code-weekly-sessions.json", charts.CodeWeeklySessionsChart.as_view(), name="chart-code-weekly-sessions"),
+    path("dashboard/charts/support-tickets.json", charts.TicketDailyChart.as_view(), name="chart-support-tickets"),
     path("dashboard/charts/weekly.json", charts.WeeklyChart.as_view(), name="chart-weekly"),
     path(
         "dashboard/charts/daily-active-users.json",

@@ -29,6 +29,7 @@ from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
 from usage.models import CodeDay, CodeDayModel, DailyActivity
+from usage.selectors.activity import DailySeries
 
 DEFINITIONS = {
     "code_active_users": "Members with Claude Code sessions, lines, commits, pull requests or edits on at least one "
@@ -38,6 +39,7 @@ DEFINITIONS = {
     "acceptance_rate": "Accepted edits / (accepted + rejected), over every editing tool.",
     "cost_usd": "Anthropic's estimated cost (the usage report's estimated_cost, in US dollars).",
     "utc_dates": "Claude Code figures are per UTC date, as Anthropic reports them.",
+    "weeks": "ISO weeks of UTC dates, labelled by their Monday; the baseline week is shaded, milestones and notes are marked.",
     "terminals": 'Sessions and lines added per terminal type (the deciding source\'s terminal; "" where it does not say). '
     "A terminal is shown only when at least the minimum group size of members used it.",
     "models": "Tokens (input, output, cache read and cache creation) and Anthropic's estimated cost per model. "
@@ -46,6 +48,8 @@ DEFINITIONS = {
     "the as-of day. A plugin is shown only when at least the minimum group size of members used it.",
     "skills": "Members with a skill_activated OpenTelemetry event for the skill, on a UTC date up to the as-of day. "
     "A skill is shown only when at least the minimum group size of members used it.",
+    "tickets": "Help-desk tickets carrying the portal's ticket tag (Settings), per day they were created in the "
+    "reporting timezone; a group's count is its members' tickets.",
     "api_keys": "Sums over API-key actors of the usage report. API keys are not people and count nowhere else.",
 }
 FIGURES = ("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "edits_accepted", "edits_rejected")
@@ -281,6 +285,43 @@ def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: Q
     return [CodeWeek(len(code_active[i]), len(any_active[i]), sessions[i], len(plugins[i]), tickets[i]) for i in range(count)]
 
 
+@dataclass(frozen=True)
+class CodeTeamWeek:
+    code_active_users: int
+    sessions: int
+    plugin_users: int
+    support_tickets: int
+
+
+def code_team_weeks_get(*, start: date, as_of: date, timezone: str) -> dict[str, CodeTeamWeek]:
+    """Per roster team, the Claude Code figures of the ISO week from `start` (cut at `as_of`), as in
+    code_weeks_get with the team as the group, in four queries for every team. Unsuppressed: the
+    caller hides teams (usage.selectors.rollout.team_rows_list)."""
+    end = min(start + timedelta(days=6), as_of)
+    team_of = dict(Member.objects.on_roster().filter(team__isnull=False).values_list("pk", "team__name"))
+    code_active: dict[str, set[int]] = {}
+    sessions: dict[str, int] = {}
+    days = CodeDay.objects.filter(date__gte=start, date__lte=end, member__in=list(team_of))
+    for pair in code_active_member_days(days):
+        team = team_of[pair["member"]]
+        code_active.setdefault(team, set()).add(pair["member"])
+        sessions[team] = sessions.get(team, 0) + pair["total_sessions"]
+    plugins: dict[str, set[int]] = {}
+    events = OtelEvent.objects.filter(name__in=PLUGIN_EVENTS, date__gte=start, date__lte=end, member__in=list(team_of))
+    for member in events.values_list("member", flat=True).distinct().order_by():
+        if member in code_active.get(team_of[member], ()):
+            plugins.setdefault(team_of[member], set()).add(member)
+    tickets: dict[str, int] = {}
+    zone = ZoneInfo(timezone)
+    for member, created in Ticket.objects.filter(member__in=list(team_of)).values_list("member", "created_at").order_by():
+        if start <= created.astimezone(zone).date() <= end:
+            tickets[team_of[member]] = tickets.get(team_of[member], 0) + 1
+    return {
+        team: CodeTeamWeek(len(code_active.get(team, ())), sessions.get(team, 0), len(plugins.get(team, ())), tickets.get(team, 0))
+        for team in set(team_of.values())
+    }
+
+
 def _breakdown(rows: list[BreakdownRow], *, people: dict[str, set[int]], key=lambda row: row.members) -> Breakdown:
     """Rows behind k or more members, largest first. The rows left out must together be behind k or
     more distinct members (or none), since what they add up to may be read off a total shown
@@ -349,7 +390,6 @@ def code_model_list(*, as_of: date, group: Group | None = None) -> Breakdown | N
     return _breakdown(rows, people=_people(models, "model"), key=lambda row: row.tokens)
 
 
-PLUGIN_EVENTS = ("plugin_installed", "plugin_loaded")
 SKILL_EVENTS = ("skill_activated",)
 
 
@@ -419,6 +459,26 @@ def code_cards_get(*, as_of: date, group: Group | None = None) -> CodeCards:
         commits=totals.commits,
         cost_usd=totals.cost_usd,
     )
+
+
+def ticket_daily_list(*, as_of: date, timezone: str, group: Group | None = None) -> DailySeries:
+    """Tagged support tickets created per day (in the reporting timezone), from the first ticket's day
+    to `as_of`, zero-filled; the group's members' tickets only when a group is chosen. Values None when
+    the group's Claude Code figures are hidden."""
+    zone = ZoneInfo(timezone)
+    first = Ticket.objects.aggregate(first=Min("created_at"))["first"]  # everyone's: a group's chart spans the same days
+    if first is None or first.astimezone(zone).date() > as_of:
+        return DailySeries(points=[])
+    per_day: dict[date, int] = {}
+    for created in _in_group(Ticket.objects.all(), group).values_list("created_at", flat=True).order_by():
+        day = created.astimezone(zone).date()
+        if day <= as_of:
+            per_day[day] = per_day.get(day, 0) + 1
+    start = first.astimezone(zone).date()
+    days = [start + timedelta(days=n) for n in range((as_of - start).days + 1)]
+    if not code_shown(as_of=as_of, group=group):
+        return DailySeries(points=[(day, None) for day in days], suppressed=True)
+    return DailySeries(points=[(day, per_day.get(day, 0)) for day in days])
 
 
 def code_data_present(*, as_of: date) -> bool:

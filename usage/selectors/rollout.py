@@ -356,6 +356,11 @@ class TeamRow:
     change_vs_last_week: int | None
     change_vs_baseline: int | None
     suppressed: bool
+    # Claude Code in the same ISO week (UTC dates; tickets in the reporting timezone)
+    code_active_users: int | None = None
+    sessions_per_code_active_user: float | None = None
+    plugin_adoption: float | None = None
+    tickets_per_100_code_active_users: float | None = None
 
 
 def _roster_team_sizes() -> dict[str, int]:
@@ -403,6 +408,7 @@ def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
     sizes, hidden = _teams_hidden()
     this_start = week_start(as_of)
     this = _per_team_week(start=this_start, as_of=as_of, timezone=timezone)
+    code = claude_code.code_team_weeks_get(start=this_start, as_of=as_of, timezone=timezone)
     last = _per_team_week(start=this_start - timedelta(days=7), as_of=as_of, timezone=timezone)
     milestone = Milestone.objects.filter(is_baseline=True).first()
     base = None
@@ -415,6 +421,7 @@ def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
             rows.append(TeamRow(name, size, None, None, None, None, None, suppressed=True))
             continue
         active, conversations, seats = this.get(name, (0, 0, 0))
+        team_code = code.get(name, claude_code.CodeTeamWeek(0, 0, 0, 0))
         rows.append(
             TeamRow(
                 team=name,
@@ -425,12 +432,20 @@ def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
                 change_vs_last_week=active - last.get(name, (0, 0, 0))[0],
                 change_vs_baseline=active - base.get(name, (0, 0, 0))[0] if base is not None else None,
                 suppressed=False,
+                code_active_users=team_code.code_active_users,
+                sessions_per_code_active_user=_ratio(team_code.sessions, team_code.code_active_users),
+                plugin_adoption=_ratio(team_code.plugin_users, team_code.code_active_users),
+                tickets_per_100_code_active_users=_ratio(100 * team_code.support_tickets, team_code.code_active_users),
             )
         )
     return rows
 
 
-TEAM_SORTS = ("team", "members", "weekly_active_users", "utilisation", "conversations_per_active_user", "change_vs_last_week", "change_vs_baseline")
+TEAM_SORTS = (
+    "team", "members", "weekly_active_users", "utilisation", "conversations_per_active_user", "change_vs_last_week",
+    "change_vs_baseline", "code_active_users", "sessions_per_code_active_user", "plugin_adoption",
+    "tickets_per_100_code_active_users",
+)
 
 
 def team_rows_sort(rows: list[TeamRow], *, sort: str) -> list[TeamRow]:

@@ -30,6 +30,8 @@ def test_the_claude_code_tab_draws_its_charts_under_the_policy(page, live_server
     chart_ready(page, "#chart-code-sessions")
     assert page.evaluate(CHART_DATA, "#chart-code-active-users") == [[1, 3]]
     assert page.evaluate(CHART_DATA, "#chart-code-sessions") == [[3, 8]]
+    chart_ready(page, "#chart-code-weekly-sessions")
+    assert page.evaluate(CHART_DATA, "#chart-code-weekly-sessions") == [[11]]  # one ISO week, 2026-W45
     assert page.locator(".chart-caption").first.inner_text() == "Claude Code figures are per UTC date, as Anthropic reports them."
 
     members = page.locator("#code-members tbody tr td:first-child").all_inner_texts()

@@ -175,9 +175,10 @@ def test_the_by_team_table_shows_this_week_against_last_week_and_the_baseline(cl
     }
 
     # W45: Alpha's b active (1 of 1 seat: a); W44 nobody; baseline W43 both (2).
-    assert rows["Alpha"] == ["2", "1", "100 %", "1.00", "1", "-1"]
+    # No Claude Code data: nobody code-active, the ratios undefined.
+    assert rows["Alpha"] == ["2", "1", "100 %", "1.00", "1", "-1", "0", "—", "—", "—"]
     # Beta: nobody in W45 (seat: c); c active in W44; nobody in W43.
-    assert rows["Beta"] == ["2", "0", "0 %", "—", "-1", "0"]
+    assert rows["Beta"] == ["2", "0", "0 %", "—", "-1", "0", "0", "—", "—", "—"]
 
 
 def test_a_team_whose_weekly_actives_fell_by_more_than_the_setting_is_a_gap(rollout):
