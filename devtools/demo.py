@@ -497,6 +497,7 @@ DEMO_TEAMS = [
     ("Platform", "Engineering"), ("Data", "Engineering"), ("Mobile", "Engineering"), ("Design", "Product"),
     ("Sales", "Go to market"), ("Support", "Go to market"), ("Finance", "Operations"), ("Legal", "Operations"),
 ]
+DEMO_PILOT_TEAMS = ("Platform", "Data")
 
 
 def demo_roster_apply(*, seed: int) -> None:
@@ -515,13 +516,17 @@ def demo_roster_apply(*, seed: int) -> None:
     pilot = Cohort.objects.get_or_create(name="pilot")[0]
     wave_2 = Cohort.objects.get_or_create(name="wave 2")[0]
     start = members[0].first_seen.date()
+    # The pilot cohort is whole teams (the earliest users are in them), so cohorts and teams do not
+    # cut each other into atoms smaller than the minimum group size, and every team can be shown.
+    pilot_teams = [entry for entry in DEMO_TEAMS if entry[0] in DEMO_PILOT_TEAMS]
     for n, member in enumerate(members):
-        team, department = DEMO_TEAMS[rng.randrange(len(DEMO_TEAMS))]
+        choices = pilot_teams if n < len(members) // 10 else DEMO_TEAMS
+        team, department = choices[rng.randrange(len(choices))]
         member.on_roster = True
         member.team, member.department = teams[team], departments[department]
         member.seat_start = min(member.first_seen.date(), start + timedelta(days=rng.randrange(0, 30)))
         member.save(update_fields=["on_roster", "team", "department", "seat_start"])
-        member.cohorts.add(pilot if n < len(members) // 10 else wave_2)
+        member.cohorts.add(pilot if team in DEMO_PILOT_TEAMS else wave_2)
     Milestone.objects.get_or_create(label="Before broad enablement", defaults={"date": start + timedelta(days=21), "is_baseline": True})
     Milestone.objects.get_or_create(label="Wave 2", defaults={"date": start + timedelta(days=42)})
     for days, text in [(14, "Office hours started"), (45, "MCP servers enabled"), (70, "SSO outage in the morning")]:

@@ -49,6 +49,8 @@ DEFINITIONS = {
     "sessions_per_code_active_user": "Claude Code sessions in the week divided by its code-active users.",
     "plugin_adoption": "Code-active users who installed or loaded a Claude Code plugin in the week, divided by code-active users.",
     "tickets_per_100_code_active_users": "Support tickets tagged for Claude Code created in the week, per 100 code-active users.",
+    "team_change_vs_last_week": "The team's active users this ISO week minus last week's.",
+    "team_change_vs_baseline": "The team's active users this ISO week minus the baseline week's.",
 }
 
 
