@@ -64,10 +64,19 @@ class MemberQuerySet(models.QuerySet):
         """The roster members a group filter covers (people.groups.Group: a team, department or cohort)."""
         return self.on_roster().filter(**{group.lookup: group.name}).distinct()
 
+    # Where a member's stored figures live, by related name (ingest's and usage's models, which
+    # people may not import): audit events, Claude Code member-days and events, support tickets.
+    FIGURE_RELATIONS = ("events", "code_days", "otel_events", "tickets")
+
     def seen_in_logs(self) -> MemberQuerySet:
-        """Members the logs have named: a first sighting recorded, or events stored."""
-        Event = self.model._meta.get_field("events").related_model  # ingest's, which people may not import
-        return self.filter(Q(first_seen__isnull=False) | Exists(Event.objects.filter(member=OuterRef("pk"))))
+        """Members the imported files have named: a first sighting in the audit log recorded, or
+        figures of any source stored. Someone only in a Claude Code report or a ticket counts too:
+        left out, the organisation's figures minus every group's would be theirs alone."""
+        stored = Q(first_seen__isnull=False)
+        for relation in self.FIGURE_RELATIONS:
+            related = self.model._meta.get_field(relation).related_model
+            stored |= Exists(related.objects.filter(member=OuterRef("pk")))
+        return self.filter(stored)
 
 
 class Member(models.Model):

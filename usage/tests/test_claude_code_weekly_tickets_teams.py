@@ -231,3 +231,19 @@ def test_the_export_of_a_hidden_group_holds_markers_not_figures(client, viewer, 
     assert {cell for row in section(rows, "Claude Code per ISO week") for cell in row[2:]} == {"fewer than 3 people"}
     assert section(rows, "Plugin adoption") == [["fewer than 3 people"]]
     assert "API keys" not in titles(rows)  # API keys belong to no group
+
+
+def test_someone_seen_only_in_claude_code_cannot_be_subtracted_out(client, viewer, code_weeks):
+    """The attack: eve is on no roster and in no audit log, only in a usage report. The Rollout
+    KPI counts her among the organisation's code-active users; were both teams shown, the
+    organisation minus Alpha minus Beta would be eve alone. She is in the population, so the rule
+    hides a team."""
+    from people.groups import Group
+    from people.selectors import groups_hidden_get
+
+    assert groups_hidden_get() == frozenset()
+    imported(usage_report_page(usage_record(day="2026-11-10", email="eve@example.com", sessions=5)), "eve.json")
+
+    assert groups_hidden_get() & {Group("team", "Alpha"), Group("team", "Beta")}
+    client.force_login(viewer)
+    assert any(cells[1].startswith("Hidden") for cells in team_cells(client).values())
