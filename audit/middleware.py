@@ -30,6 +30,7 @@ NOT_AUDITED = {
     "admin:password_change": "a person's own password form",
     "admin:password_change_done": "the confirmation of a password change",
     "admin:jsi18n": "the admin's JavaScript translations",
+    "favicon": "the portal's icon",
 }
 
 

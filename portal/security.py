@@ -152,6 +152,16 @@ def redact_emails(text: str) -> str:
     return EMAIL.sub(EMAIL_REDACTED, URL_PASSWORD.sub(rf"\1:{PASSWORD_REDACTED}@", text))
 
 
+class ForbiddenWithoutTracebackFilter(logging.Filter):
+    """An ordinary 403 (a role without the permission) is logged as one line, not a traceback:
+    it is an expected answer, and the access log already records the refusal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
 class RedactEmailsFilter(logging.Filter):
     """Replaces anything that looks like an email address in a log record (message, arguments,
     traceback and stack) with "[email redacted]". Defence in depth: the portal's code never logs

@@ -1,5 +1,6 @@
-"""The portal's front door."""
+"""The portal's front door, and the admin's for people who have no business there."""
 
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
@@ -16,3 +17,16 @@ def home(request):
     if request.user.is_staff and request.user.has_perm("ingest.view_upload"):  # the admin is their door
         return redirect("admin:ingest_upload_changelist")
     return redirect("dashboard-overview")  # answers 403, explaining why
+
+
+NOT_ADMIN_MESSAGE = "Administration is for administrators; what your role lets you do is here in the portal."
+
+
+def admin_login(request, extra_context=None):
+    """The admin's login page (where the admin sends anyone who is not staff). A logged-in person
+    without admin rights is sent to their place in the portal with a word, not to Django's bare
+    "not authorized" login form."""
+    if request.user.is_authenticated and not request.user.is_staff:
+        messages.info(request, NOT_ADMIN_MESSAGE)
+        return redirect("home")
+    return admin.AdminSite.login(admin.site, request, extra_context)

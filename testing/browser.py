@@ -19,8 +19,7 @@ def page(browser, live_server, settings):
     problems: list[str] = []
     documents: list[str] = []
     def console(message):
-        # The portal has no favicon; Chromium's request for /favicon.ico is not the page's doing.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type == "error":
             problems.append(f"console: {message.text} ({message.location.get('url')}, on {page.url})")
 
     page.on("console", console)

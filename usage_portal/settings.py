@@ -352,10 +352,13 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_emails": {"()": "portal.security.RedactEmailsFilter"}},
+    "filters": {
+        "redact_emails": {"()": "portal.security.RedactEmailsFilter"},
+        "forbidden_without_traceback": {"()": "portal.security.ForbiddenWithoutTracebackFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_emails"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["forbidden_without_traceback", "redact_emails"]},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {

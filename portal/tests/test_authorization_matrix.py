@@ -75,13 +75,15 @@ PORTAL = {
     "notes/<int:note_id>/edit/": [L, 403, 403, 403, 403, 200],
     "notes/<int:note_id>/delete/": [405] * 6,  # POST only
     "data-health/": [L, 403, 403, 200, 403, 200],  # importers, superusers
+    "favicon.ico": ["→/static/portal/img/favicon.svg"] * 6,
 }
 
 # The admin is for staff (importers, auditors, superusers): everyone else is sent to its login page.
 STAFF = [AL, AL, AL, 200, 200, 200]
 ADMIN_SITE = {
     "admin/": STAFF,
-    "admin/login/": [200, 200, 200, "→/admin/", "→/admin/", "→/admin/"],
+    # Signed in without admin rights: sent to the portal, with a message (portal.views.admin_login).
+    "admin/login/": [200, "→/", "→/", "→/admin/", "→/admin/", "→/admin/"],
     "admin/logout/": ["→/admin/", "→/admin/", "→/admin/", 405, 405, 405],  # POST only, for staff
     "admin/password_change/": STAFF,
     "admin/password_change/done/": STAFF,
@@ -277,6 +279,7 @@ NOT_AUDITED_ROUTES = {
     "admin/password_change/",
     "admin/password_change/done/",
     "admin/jsi18n/",
+    "favicon.ico",
 }
 
 

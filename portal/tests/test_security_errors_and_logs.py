@@ -147,3 +147,14 @@ def test_the_404_page_for_anonymous_visitors_offers_the_login(client, db):
     response = client.get("/nothing-here/")
     assert response.status_code == 404
     assert 'href="/accounts/login/"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_ordinary_403_is_one_log_line_without_a_traceback(client, importer, console_output):
+    client.force_login(importer)  # importers may not see the dashboard
+
+    assert client.get("/dashboard/").status_code == 403
+
+    logged = console_output.getvalue()
+    assert "Forbidden (Permission denied): /dashboard/" in logged
+    assert "Traceback" not in logged and "PermissionDenied" not in logged
