@@ -20,6 +20,7 @@ from retention.models import PurgeReceipt
 # The scheduled purge: its beat entry (migration 0004) and how stale a success may get.
 PURGE_TASK = "retention.tasks.retention_purge_task"
 PURGE_OVERDUE_AFTER = timedelta(hours=48)
+PURGE_SCHEDULE_MIGRATION = "0004_retention_exports"  # of the analytics app: it made the beat entry
 
 
 def purge_warning_get(*, now: datetime | None = None) -> str:
@@ -31,6 +32,9 @@ def purge_warning_get(*, now: datetime | None = None) -> str:
     if not PeriodicTask.objects.filter(task=PURGE_TASK, enabled=True).exists():
         return ""
     since = (now or django_timezone.now()) - PURGE_OVERDUE_AFTER
+    created = _purge_schedule_created_at()
+    if created is not None and created > since:
+        return ""  # a fresh install: the schedule has not had 48 hours to run yet
     succeeded = PurgeReceipt.objects.filter(
         status=PurgeReceipt.Status.SUCCEEDED, dry_run=False, finished_at__gte=since
     ).exists()
@@ -40,6 +44,18 @@ def purge_warning_get(*, now: datetime | None = None) -> str:
         "The retention purge is scheduled, but no run has succeeded in the last 48 hours: data past its "
         "retention period may still be stored. Check that the Celery worker and beat are running, and the "
         "purge receipts for errors."
+    )
+
+
+def _purge_schedule_created_at() -> datetime | None:
+    """When the purge's beat entry was made: django-celery-beat keeps no creation time, but the
+    migration that makes it (analytics 0004) is recorded with the time it was applied."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return (
+        MigrationRecorder.Migration.objects.filter(app="analytics", name=PURGE_SCHEDULE_MIGRATION)
+        .values_list("applied", flat=True)
+        .first()
     )
 
 

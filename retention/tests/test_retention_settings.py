@@ -89,7 +89,24 @@ def test_other_roles_cannot_change_the_settings(client, request, role):
     assert retention_settings_get().raw_events_days == 400
 
 
-def test_the_admin_warns_when_the_scheduled_purge_has_not_succeeded_for_48_hours(client, auditor):
+@pytest.fixture
+def installed_days_ago():
+    """The purge schedule was made (its migration applied) three days ago, not as the test began."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from retention.selectors import PURGE_SCHEDULE_MIGRATION
+
+    made = MigrationRecorder.Migration.objects.filter(app="analytics", name=PURGE_SCHEDULE_MIGRATION)
+    assert made.update(applied=timezone.now() - timedelta(days=3)) == 1
+
+
+def test_a_fresh_install_does_not_warn_before_the_schedule_had_48_hours(client, auditor):
+    client.force_login(auditor)  # the migrations, and with them the schedule, were applied just now
+
+    assert "no run has succeeded" not in client.get(settings_url()).content.decode()
+
+
+def test_the_admin_warns_when_the_scheduled_purge_has_not_succeeded_for_48_hours(client, auditor, installed_days_ago):
     assert PeriodicTask.objects.get(name="Retention purge").enabled
     client.force_login(auditor)
     warning = "no run has succeeded in the last 48 hours"
@@ -114,7 +131,7 @@ def test_no_warning_when_the_schedule_is_off(client, auditor):
     assert "no run has succeeded" not in client.get(settings_url()).content.decode()
 
 
-def test_a_dry_run_does_not_count_as_a_successful_purge(client, auditor):
+def test_a_dry_run_does_not_count_as_a_successful_purge(client, auditor, installed_days_ago):
     PurgeReceipt.objects.create(
         trigger=PurgeReceipt.Trigger.USER, status=PurgeReceipt.Status.SUCCEEDED, dry_run=True, finished_at=timezone.now()
     )
