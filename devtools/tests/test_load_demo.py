@@ -29,6 +29,7 @@ from portal.roles import (
     INDIVIDUAL_VIEWERS,
     LOG_IMPORTERS,
     PRIVACY_AUDITORS,
+    ROLLOUT_CHAMPIONS,
     USAGE_VIEWERS,
 )
 from usage.models import CodeDay
@@ -103,6 +104,9 @@ def test_load_demo_imports_through_the_pipeline_and_creates_one_login_per_role()
     assert admin.is_superuser and admin.is_staff
     assert viewer.has_perm("usage.view_dashboard") and not viewer.has_perm("ingest.add_upload")
     assert importer.has_perm("ingest.add_upload") and not importer.has_perm("usage.view_dashboard")
+    champion = User.objects.get(username="champion")
+    assert list(champion.groups.values_list("name", flat=True)) == [ROLLOUT_CHAMPIONS]
+    assert champion.has_perm("notes.add_championnote") and not champion.has_perm("usage.view_member_detail")
     for username, password, *_ in DEMO_LOGINS:
         assert authenticate(username=username, password=password) is not None
         assert username in out and password in out

@@ -30,6 +30,7 @@ from portal.roles import (
     INDIVIDUAL_VIEWERS,
     LOG_IMPORTERS,
     PRIVACY_AUDITORS,
+    ROLLOUT_CHAMPIONS,
     USAGE_VIEWERS,
 )
 from portal.selectors import reporting_today
@@ -42,6 +43,7 @@ DEMO_LOGINS = (
     ("coach", "demo-coach-pass", INDIVIDUAL_VIEWERS, False, False),
     ("importer", "demo-importer-pass", LOG_IMPORTERS, True, False),
     ("auditor", "demo-auditor-pass", PRIVACY_AUDITORS, True, False),
+    ("champion", "demo-champion-pass", ROLLOUT_CHAMPIONS, False, False),
     ("admin", "demo-admin-pass", None, True, True),
 )
 ROLE_LABELS = {
@@ -49,6 +51,7 @@ ROLE_LABELS = {
     "coach": "dashboards with per-member detail, names after a logged reveal",
     "importer": "uploads (admin)",
     "auditor": "the access log, retention settings and purge receipts",
+    "champion": "aggregate dashboards and the rollout notes",
     "admin": "everything (superuser)",
 }
 
