@@ -3,8 +3,6 @@ thin: read the as-of day and group, ask usage.selectors for every figure (privac
 included), render, and say what was shown (access_note) for the access log.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import render
@@ -109,20 +107,17 @@ def dashboard_rollout(request):
     context = _dashboard_context(request, tab="rollout")
     as_of, timezone, group = context["as_of"], context["timezone"], context["group"]
     team_sort = request.GET.get("team_sort", "team")
-    # This week and last week; the chart's JSON view reads every week.
-    weeks = rollout.weekly_figures_list(
-        as_of=as_of, timezone=timezone, group=group, first_week=rollout.week_start(as_of) - timedelta(days=7)
-    )
-    baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
-    this_week, last_week, comparisons = rollout.kpi_comparisons_list(weeks=weeks, baseline=baseline)
+    # This week and last week (the same weekdays while this one is partial); the chart's JSON view reads every week.
+    comparison = rollout.week_comparison_get(as_of=as_of, timezone=timezone, group=group)
     viewer = privacy.viewer_for_request(request)
     context.update(
         rollout_definitions=rollout.DEFINITIONS,
         rolling=rollout.rolling_activity_get(as_of=as_of, timezone=timezone, group=group),
-        this_week=this_week,
-        last_week=last_week,
-        baseline=baseline,
-        comparisons=comparisons,
+        comparison=comparison,
+        this_week=comparison.this_week,
+        last_week=comparison.last_week,
+        baseline=comparison.baseline,
+        comparisons=comparison.comparisons,
         details=rollout.week_details_list(as_of=as_of, timezone=timezone, group=group),
         teams=rollout.team_rows_sort(rollout.team_rows_list(as_of=as_of, timezone=timezone), sort=team_sort),
         team_sort=team_sort,

@@ -177,13 +177,14 @@ class Baseline:
     figures: WeekFigures
 
 
-def baseline_get(*, as_of: date, timezone: str, group: Group | None = None) -> Baseline | None:
-    """The pinned baseline week's figures (None when no baseline is pinned)."""
+def baseline_get(*, as_of: date, timezone: str, group: Group | None = None, days: int = 7) -> Baseline | None:
+    """The pinned baseline week's figures (None when no baseline is pinned): its first `days` days
+    (Monday on), the whole week unless a partial week is compared with it."""
     milestone = Milestone.objects.filter(is_baseline=True).first()
     if milestone is None:
         return None
     start = week_start(milestone.date)
-    weeks = weekly_figures_list(as_of=max(start + timedelta(days=6), start), timezone=timezone, group=group, first_week=start)
+    weeks = weekly_figures_list(as_of=start + timedelta(days=days - 1), timezone=timezone, group=group, first_week=start)
     return Baseline(label=milestone.label, figures=weeks[0])
 
 
@@ -191,7 +192,8 @@ def baseline_get(*, as_of: date, timezone: str, group: Group | None = None) -> B
 
 DEFINITIONS.update(
     daily_active_users="Members with an event on the as-of day.",
-    weekly_active_users="Members with an event in the 7 days up to the as-of day.",
+    weekly_active_users="Members with an event in the 7 days up to the as-of day. It differs from the ISO week's "
+    "active users in the table: the 7 days end on the as-of day, the ISO week starts on its Monday.",
     monthly_active_users="Members with an event in the 30 days up to the as-of day.",
     stickiness="Average daily active users over the 30 days up to the as-of day, divided by monthly active users.",
     seats_today="Roster members whose seat covers the as-of day.",
@@ -343,6 +345,39 @@ def kpi_comparisons_list(
         for key, label in KPI_ROWS
     ]
     return this, last, rows
+
+
+@dataclass(frozen=True)
+class WeekComparison:
+    """The Rollout page's KPI table: this week against last week and the baseline week, like with
+    like. While this week is partial (week to date), last week and the baseline count the same
+    weekdays only (Monday to the as-of day's weekday), so a Wednesday is not set against a week."""
+
+    this_week: WeekFigures | None
+    last_week: WeekFigures | None
+    baseline: Baseline | None
+    comparisons: list[Comparison]
+    days: int  # the weekdays compared: 7 for whole weeks, fewer for a week to date
+
+    @property
+    def to_date(self) -> bool:
+        return self.days < 7
+
+    @property
+    def weekdays(self) -> str:
+        """"Mon–Wed": the days compared while the week is partial."""
+        names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        return names[0] if self.days == 1 else f"{names[0]}–{names[self.days - 1]}"
+
+
+def week_comparison_get(*, as_of: date, timezone: str, group: Group | None = None) -> WeekComparison:
+    this_start = week_start(as_of)
+    days = (as_of - this_start).days + 1
+    this = weekly_figures_list(as_of=as_of, timezone=timezone, group=group, first_week=this_start)
+    last = weekly_figures_list(as_of=as_of - timedelta(days=7), timezone=timezone, group=group, first_week=this_start - timedelta(days=7))
+    baseline = baseline_get(as_of=as_of, timezone=timezone, group=group, days=days)
+    this_week, last_week, comparisons = kpi_comparisons_list(weeks=[*last, *this], baseline=baseline)
+    return WeekComparison(this_week, last_week, baseline, comparisons, days)
 
 
 # --- Teams: the by-team table and enablement gaps ----------------------------------------------

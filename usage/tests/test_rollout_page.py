@@ -41,11 +41,26 @@ def test_the_kpi_table_compares_this_week_with_last_week_and_the_baseline(client
 
     html = page(client)
 
-    # W45 (partial) 1 active, W44 1, baseline W43 2.
+    # As of Wednesday: W45 to date against Monday to Wednesday of W44 and of the baseline W43.
+    # W45: b active, 1 conversation. W44 Mon–Wed: c, 2 conversations. W43 Mon–Wed: a and b, a's
+    # conversation of Monday 00:30 (Berlin) only: the whole W43 would add a's of Sunday.
     assert kpi_row(html, "active_users") == ["1", "1", "0 (0.0 %)", "2", "-1 (-50.0 %)"]
-    assert kpi_row(html, "conversations") == ["1", "2", "-1 (-50.0 %)", "2", "-1 (-50.0 %)"]
+    assert kpi_row(html, "conversations") == ["1", "2", "-1 (-50.0 %)", "1", "0 (0.0 %)"]
     assert kpi_row(html, "utilisation") == ["50 %", "50 %", "0 pts (0.0 %)", "100 %", "-50 pts (-50.0 %)"]
-    assert "This week (2025-W45, partial)" in html and "Baseline (2025-W43: Before launch)" in html
+    assert "This week (2025-W45, Mon–Wed)" in html and "Last week (2025-W44, Mon–Wed)" in html
+    assert "Baseline (2025-W43, Mon–Wed: Before launch)" in html
+    assert "This week to date against the same days of last week and the baseline" in html
+
+
+def test_a_whole_week_is_compared_with_whole_weeks(client, viewer, rollout):
+    Milestone.objects.create(label="Before launch", date=date(2025, 10, 22), is_baseline=True)
+    client.force_login(viewer)
+
+    html = page(client, as_of="2025-11-02")  # Sunday: W44 is whole
+
+    # W44: c with 2 conversations; W43 whole: a (2 conversations, Monday and Sunday) and b.
+    assert kpi_row(html, "conversations") == ["2", "2", "0 (0.0 %)", "2", "0 (0.0 %)"]
+    assert "This week (2025-W44)" in html and "Mon–" not in html
 
 
 def test_without_a_baseline_the_page_says_how_to_pin_one(client, viewer, rollout):
