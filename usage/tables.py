@@ -28,9 +28,14 @@ def _header(definition: str) -> dict:
 
 
 class CountColumn(tables.Column):
+    """A count, right-aligned, with thousands separators like every number the portal shows."""
+
     def __init__(self, *args, definition: str, **kwargs):
         attrs = {"th": {"title": definition, "class": "numeric"}, "td": {"class": "numeric"}}
         super().__init__(*args, attrs=attrs, **kwargs)
+
+    def render(self, value) -> str:
+        return f"{value:,}"
 
 
 PER_PAGE = 25
@@ -130,9 +135,6 @@ class CodeMemberTable(tables.Table):
 
     def render_last_active(self, value) -> str:
         return value.isoformat()
-
-    def render_lines_added_all_time(self, value) -> str:
-        return f"{value:,}"
 
 
 class NamedCodeMemberTable(CodeMemberTable):

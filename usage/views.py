@@ -112,6 +112,7 @@ def dashboard_rollout(request):
     viewer = privacy.viewer_for_request(request)
     context.update(
         rollout_definitions=rollout.DEFINITIONS,
+        rollout_glossary=rollout.glossary_list(),
         rolling=rollout.rolling_activity_get(as_of=as_of, timezone=timezone, group=group),
         comparison=comparison,
         this_week=comparison.this_week,

@@ -179,6 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["portal.formats"]  # one date and number format everywhere (portal/formats/)
 TIME_ZONE = REPORTING_TIMEZONE
 USE_I18N = True
 USE_TZ = True

@@ -45,7 +45,7 @@ def test_importer_sees_roster_members_and_people_seen_in_the_logs(client, import
     assert response.status_code == 200
     assert listed(response) == ["ada@example.com", "events@example.com", "seen@example.com"]
     page = response.content.decode()
-    for text in ("Ada Lovelace", "Platform", "pilot; wave 2", "Sep 2025", "Not on roster (seen in logs)"):
+    for text in ("Ada Lovelace", "Platform", "pilot; wave 2", "2025-09-01", "Not on roster (seen in logs)"):
         assert text in page
     for column in ("Email", "Name", "Team", "Department", "Cohorts", "Seat start", "Seat end", "On roster"):
         assert f">{column}</a>" in page or f">{column}</span>" in page, column

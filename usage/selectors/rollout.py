@@ -542,3 +542,38 @@ def seat_holders_never_active_list(*, viewer: privacy.Viewer, as_of: date, timez
         if row["team__name"] in hidden:
             row["team__name"] = None
     return rows
+
+
+# --- The glossary under the Rollout page: each definition under the name the page gives it ------
+
+GLOSSARY_LABELS = {
+    "week": "Weeks",
+    "active_users": "Active users (ISO week)",
+    "seats": "Seats (ISO week)",
+    "utilisation": "Utilisation (ISO week)",
+    "conversations": "Conversations",
+    "conversations_per_active_user": "Conversations per active user",
+    "code_active_users": "Claude Code active users",
+    "sessions_per_code_active_user": "Sessions per Claude Code user",
+    "plugin_adoption": "Plugin adoption",
+    "tickets_per_100_code_active_users": "Support tickets per 100 Claude Code users",
+    "team_change_vs_last_week": "Active vs last week (by team)",
+    "team_change_vs_baseline": "Active vs baseline (by team)",
+    "daily_active_users": "Active users, as-of day",
+    "weekly_active_users": "Active users, last 7 days",
+    "monthly_active_users": "Active users, last 30 days",
+    "stickiness": "Stickiness",
+    "seats_today": "Seats, as-of day",
+    "utilisation_last_7_days": "Utilisation, last 7 days",
+    "project_adoption": "Created a project",
+    "file_adoption": "Uploaded a file",
+    "new": "New",
+    "returning": "Returning",
+    "resurrected": "Resurrected",
+    "dormant": "Dormant",
+}
+
+
+def glossary_list() -> list[tuple[str, str]]:
+    """(label, definition) for every Rollout definition, in the page's words."""
+    return [(GLOSSARY_LABELS[key], text) for key, text in DEFINITIONS.items()]

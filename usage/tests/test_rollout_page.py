@@ -204,3 +204,12 @@ def test_a_team_whose_weekly_actives_fell_by_more_than_the_setting_is_a_gap(roll
         ("Alpha", "Weekly actives fell by 50 %.", 2, 1)
     ]
     assert rollout_selectors.enablement_gaps_list(as_of=date(2025, 10, 28), timezone="Europe/Berlin", drop_percent=50) == []
+
+
+def test_the_glossary_names_each_figure_as_the_page_does(client, viewer, rollout):
+    client.force_login(viewer)
+    glossary = re.search(r'<details class="definitions">(.*?)</details>', page(client), re.DOTALL).group(1)
+
+    terms = re.findall(r"<dt>([^<]+)</dt>", glossary)
+    assert "Conversations per active user" in terms and "Utilisation, last 7 days" in terms
+    assert not any("_" in term for term in terms), terms
