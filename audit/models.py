@@ -80,6 +80,11 @@ class AccessRecord(models.Model):
     justification = models.TextField(blank=True)
     client_ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    # Folding for display (audit.selectors.page_views_fold): every request gets its own id; a
+    # page's chart and table requests send the page's id back (X-Page-View), kept as part_of.
+    # part_of is what the client claimed, never trusted: the fold checks user and time.
+    page_view = models.UUIDField("page view", null=True, blank=True, db_index=True)
+    part_of = models.UUIDField("part of page view", null=True, blank=True, db_index=True)
 
     objects = AccessRecordQuerySet.as_manager()
 

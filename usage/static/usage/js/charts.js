@@ -233,7 +233,7 @@
     try {
       const response = await fetch(canvas.dataset.chartUrl, {
         credentials: "same-origin",
-        headers: { Accept: "application/json" },
+        headers: { Accept: "application/json", "X-Page-View": document.querySelector('meta[name="page-view"]')?.content || "" },
       });
       if (!response.ok) throw new Error("HTTP " + response.status);
       payload = await response.json();
