@@ -5,9 +5,9 @@ showed through audit.services.access_note. Audited responses are never cached (n
 can hold member data.
 If the record cannot be written the response is withheld: nothing is shown unlogged.
 
-Page views: every request gets a fresh id (request.page_view, a UUID4), recorded with it. An
-audited HTML page also carries its id in its head, <meta name="page-view" content="…">, and
-usage/static/usage/js/charts.js sends it back as the X-Page-View header of the page's chart
+Page views: every request gets a fresh id (request.page_view, a UUID4), recorded with it. A
+portal page carries its id in its head (portal/templates/portal/frame.html: <meta
+name="page-view" content="…">), and usage/static/usage/js/charts.js sends it back as the X-Page-View header of the page's chart
 requests; each of those is still recorded on its own (one record per request), with the claimed
 id in `part_of`. The access log folds them into their page for display (audit.selectors,
 page_views_fold), checking the claim there: the header is client input, so a made-up or borrowed
@@ -17,7 +17,6 @@ id never hides a request.
 from __future__ import annotations
 
 import logging
-import re
 import uuid
 
 from django.http import HttpResponse
@@ -42,19 +41,6 @@ NOT_AUDITED = {
     "admin:jsi18n": "the admin's JavaScript translations",
     "favicon": "the portal's icon",
 }
-
-
-_HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
-
-
-def page_view_hand_over(response, page_view: uuid.UUID) -> None:
-    """Put the page view's id into an HTML page's head, for its chart requests to send back."""
-    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
-        return
-    meta = f'<meta name="page-view" content="{page_view}">'.encode()
-    content, found = _HEAD_END.subn(lambda end: meta + end.group(0), response.content, count=1)
-    if found:
-        response.content = content  # also sets Content-Length when present
 
 
 def route_name(match) -> str:
@@ -88,8 +74,6 @@ class AccessLogMiddleware:
                 status_code=response.status_code,
                 note=getattr(request, "access_note", None) if allowed else None,
             )
-            if allowed:
-                page_view_hand_over(response, request.page_view)
         except Exception:
             logger.exception("Could not write the access log; the response to %s was withheld", request.path)
             return HttpResponse(
