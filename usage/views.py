@@ -50,6 +50,8 @@ def _dashboard_context(request, *, tab: str) -> dict:
         "timezone": timezone,
         "definitions": activity.DEFINITIONS,
         "totals": activity.usage_totals_get(as_of=as_of, timezone=timezone, group=group),
+        # The Overview and Conversations cards' change and sparkline (other tabs have their own cards).
+        "trends": activity.card_trends_get(as_of=as_of, timezone=timezone, group=group) if tab in ("overview", "conversations") else {},
         "suppression_marker": privacy.suppression_marker(),
     }
 
@@ -114,6 +116,7 @@ def dashboard_rollout(request):
         rollout_definitions=rollout.DEFINITIONS,
         rollout_glossary=rollout.glossary_list(),
         rolling=rollout.rolling_activity_get(as_of=as_of, timezone=timezone, group=group),
+        rolling_trends=rollout.rolling_trends_get(as_of=as_of, timezone=timezone, group=group),
         comparison=comparison,
         this_week=comparison.this_week,
         last_week=comparison.last_week,

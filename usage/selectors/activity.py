@@ -326,3 +326,48 @@ def member_leaderboard_list(
     tie_break = "email" if viewer.sees_names else "pseudonym"
     members = _in_group(_members_up_to(as_of=as_of, timezone=timezone), group, field="pk").filter(conversations_all_time__gt=0)
     return PeopleRows(rows=list(members.order_by("-conversations_all_time", tie_break).values(*fields)[:limit]))
+
+
+# --- Cards: each figure's change against one period earlier, with a sparkline ---------------------
+
+SPARKLINE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Trend:
+    """How a card's figure moved: the change against the same figure one period earlier (None when
+    either is hidden) and the daily points of the last 30 days behind it (a sparkline; None points
+    are hidden days, drawn as gaps)."""
+
+    change: int | float | None
+    period: str  # what the change is measured against: "vs 7 days before"
+    points: list[int | None]
+
+
+def trend_of(now, before, *, period: str, series: DailySeries | None = None) -> Trend:
+    """The Trend of a figure `now`, one period after `before` (both as the selectors answer them)."""
+    change = None if now is None or before is None else round(now - before, 4)
+    points = [value for _, value in series.points[-SPARKLINE_DAYS:]] if series is not None else []
+    return Trend(change=change, period=period, points=points)
+
+
+def card_trends_get(*, as_of: date, timezone: str, group: Group | None = None) -> dict[str, Trend]:
+    """The Overview and Conversations cards' trends: all-time figures against a week before,
+    windows against the window before them (the last 7 days against the 7 days before them)."""
+    week = timedelta(days=7)
+    totals, totals_before = (usage_totals_get(as_of=day, timezone=timezone, group=group) for day in (as_of, as_of - week))
+    windows = conversation_windows_get(as_of=as_of, timezone=timezone, group=group)
+    windows_7 = conversation_windows_get(as_of=as_of - week, timezone=timezone, group=group)
+    windows_30 = conversation_windows_get(as_of=as_of - timedelta(days=30), timezone=timezone, group=group)
+    active = daily_active_users_list(as_of=as_of, timezone=timezone, group=group)
+    conversations = daily_conversations_list(as_of=as_of, timezone=timezone, group=group)
+    since_week = "since 7 days before"
+    return {
+        "users": trend_of(totals.users, totals_before.users, period=since_week, series=active),
+        "conversations": trend_of(totals.conversations, totals_before.conversations, period=since_week, series=conversations),
+        "projects": trend_of(totals.projects, totals_before.projects, period=since_week),
+        "files": trend_of(totals.files, totals_before.files, period=since_week),
+        "conversations_7d": trend_of(windows.last_7_days, windows_7.last_7_days, period="vs the 7 days before", series=conversations),
+        "conversations_30d": trend_of(windows.last_30_days, windows_30.last_30_days, period="vs the 30 days before", series=conversations),
+        "conversations_all_time": trend_of(windows.all_time, windows_7.all_time, period=since_week, series=conversations),
+    }

@@ -241,6 +241,22 @@ def rolling_activity_get(*, as_of: date, timezone: str, group: Group | None = No
     )
 
 
+def rolling_trends_get(*, as_of: date, timezone: str, group: Group | None = None) -> dict[str, activity.Trend]:
+    """The Rollout cards' change against one window earlier, with daily active users as sparkline."""
+    now = rolling_activity_get(as_of=as_of, timezone=timezone, group=group)
+    day, week, month = (
+        rolling_activity_get(as_of=as_of - timedelta(days=n), timezone=timezone, group=group) for n in (1, 7, 30)
+    )
+    active = activity.daily_active_users_list(as_of=as_of, timezone=timezone, group=group)
+    trend = activity.trend_of
+    return {
+        "daily_active_users": trend(now.daily_active_users, day.daily_active_users, period="vs the day before", series=active),
+        "weekly_active_users": trend(now.weekly_active_users, week.weekly_active_users, period="vs the 7 days before", series=active),
+        "monthly_active_users": trend(now.monthly_active_users, month.monthly_active_users, period="vs the 30 days before", series=active),
+        "seats": trend(now.seats, week.seats, period="since 7 days before"),
+    }
+
+
 @dataclass(frozen=True)
 class WeekDetail:
     """Adoption and lifecycle of one week's active users."""
