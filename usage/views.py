@@ -154,6 +154,7 @@ def dashboard_claude_code(request):
         code_definitions={**claude_code.DEFINITIONS, **claude_code.CARD_DEFINITIONS},
         code_present=claude_code.code_data_present(as_of=as_of),
         cards=claude_code.code_cards_get(as_of=as_of, group=group),
+        code_trends=claude_code.code_card_trends_get(as_of=as_of, group=group),
         terminals=claude_code.code_terminal_list(as_of=as_of, group=group),
         models=claude_code.code_model_list(as_of=as_of, group=group),
         plugins=claude_code.plugin_adoption_list(as_of=as_of, group=group),

@@ -488,3 +488,21 @@ def code_data_present(*, as_of: date) -> bool:
         or CodeUsage.objects.filter(date__lte=as_of).exists()
         or OtelEvent.objects.filter(date__lte=as_of).exists()
     )
+
+
+def code_card_trends_get(*, as_of: date, group: Group | None = None) -> dict:
+    """The Claude Code cards' change against the window before theirs, with the code-active users
+    of the last 30 UTC dates as sparkline (usage.selectors.activity.Trend)."""
+    from usage.selectors.activity import trend_of
+
+    now = code_cards_get(as_of=as_of, group=group)
+    week, month = (code_cards_get(as_of=as_of - timedelta(days=n), group=group) for n in (7, 30))
+    days = {day.date: day.active_users for day in code_daily_list(as_of=as_of, group=group)}
+    hidden = now.suppressed
+    series = DailySeries(
+        points=[(day, None if hidden else days.get(day, 0)) for day in (as_of - timedelta(days=n) for n in range(29, -1, -1))]
+    )
+    return {
+        "active_users_7d": trend_of(now.active_users_7d, week.active_users_7d, period="vs the 7 days before", series=series),
+        "active_users_30d": trend_of(now.active_users_30d, month.active_users_30d, period="vs the 30 days before", series=series),
+    }

@@ -62,3 +62,29 @@ def test_the_cards_show_the_change(client, viewer, rollout):
 
     card = re.search(r'data-figure="conversations_7d".*?</div>\s*</div>', html, re.DOTALL).group(0)
     assert '<span class="card-change down">-2</span> vs the 7 days before' in card and "<svg" in card
+
+
+def test_the_claude_code_cards_change_against_the_window_before(settings):
+    from django.core.files.base import ContentFile
+
+    from ingest.services.uploads import upload_create, upload_process
+    from testing.claude_code import usage_record, usage_report_page
+    from usage.selectors import claude_code
+
+    settings.MIN_GROUP_SIZE = 2
+    content = usage_report_page(
+        usage_record(day="2026-11-01", email="ana@example.com", sessions=1),
+        usage_record(day="2026-11-02", email="bo@example.com", sessions=1),
+        usage_record(day="2026-11-09", email="ana@example.com", sessions=1),
+        usage_record(day="2026-11-10", email="bo@example.com", sessions=1),
+        usage_record(day="2026-11-10", email="cy@example.com", sessions=1),
+    )
+    upload = upload_create(file=ContentFile(content, name="r.json"), name="r.json", queue=False)
+    upload_process(upload_id=upload.pk)
+
+    trends = claude_code.code_card_trends_get(as_of=date(2026, 11, 10))
+
+    assert trends["active_users_7d"].change == 1  # ana, bo, cy against ana and bo (11-03 counts 10-28..11-03)
+    assert trends["active_users_7d"].points[-2:] == [1, 2] and len(trends["active_users_7d"].points) == 30
+    settings.MIN_GROUP_SIZE = 4
+    assert claude_code.code_card_trends_get(as_of=date(2026, 11, 10))["active_users_7d"].change is None
