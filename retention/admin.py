@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
 
 from audit.admin_mixins import ReadOnlyAdmin
 from portal.models import RetentionSettings, RetentionSettingsChange
@@ -14,6 +15,9 @@ from portal.selectors import retention_settings_get
 from portal.services import retention_settings_update
 from retention.models import PurgeReceipt
 from retention.selectors import purge_warning_get
+
+
+DRY_RUN_PERMISSION = "portal.change_retentionsettings"  # who keeps the settings may see what they would delete
 
 
 class PurgeWarningMixin:
@@ -124,4 +128,22 @@ class PurgeReceiptAdmin(PurgeWarningMixin, ReadOnlyAdmin):
 
     def changelist_view(self, request, extra_context=None):
         self._warn_if_purge_overdue(request)
+        extra_context = {**(extra_context or {}), "may_dry_run": request.user.has_perm(DRY_RUN_PERMISSION)}
         return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        dry_run = self.admin_site.admin_view(require_POST(self.dry_run_view))
+        return [path("dry-run/", dry_run, name="retention_purgereceipt_dry_run"), *super().get_urls()]
+
+    def dry_run_view(self, request):
+        """Queue a dry run now: what the purge would delete today, written as a receipt, nothing deleted."""
+        from portal.queue import task_send
+        from retention.tasks import retention_dry_run_task
+
+        if not request.user.has_perm(DRY_RUN_PERMISSION):
+            raise PermissionDenied("A dry run is for those who keep the retention settings.")
+        if task_send(retention_dry_run_task, request.user.pk):
+            messages.success(request, "A dry run is queued: its receipt appears here when it is done; nothing is deleted.")
+        else:
+            messages.error(request, "The task queue cannot be reached, so the dry run did not start. Try again when the worker is back.")
+        return HttpResponseRedirect(reverse("admin:retention_purgereceipt_changelist"))

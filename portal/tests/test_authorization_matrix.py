@@ -131,6 +131,7 @@ EXTRA_ADMIN = {
     # The roster's import (django-import-export): the upload and preview, then the confirm (POST only).
     "admin/people/rosterentry/import/": [AL, AL, AL, 200, 403, 200],
     "admin/people/rosterentry/process_import/": [AL, AL, AL, 405, 405, 405],
+    "admin/retention/purgereceipt/dry-run/": [AL, AL, AL, 405, 405, 405],  # POST only (auditors and superusers)
 }
 
 
