@@ -323,7 +323,6 @@ def _rollout(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, g
         return Share(value) if share else value
 
     rolling = rollout.rolling_activity_get(as_of=as_of, timezone=timezone, group=group)
-    on_roster, not_on_roster = roster_counts_get()
     sections = [
         ExportSection(
             "Active users",
@@ -340,8 +339,6 @@ def _rollout(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, g
                         ("stickiness", "Stickiness", "stickiness", True),
                     )
                 ),
-                ["People on the roster", on_roster, "Members HR's roster lists (the whole organisation)."],
-                ["People in the logs, not on the roster", not_on_roster, "Members the imported files name who are not on the roster."],
             ],
         )
     ]
@@ -431,6 +428,14 @@ def _rollout(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, g
                 ]
                 for d in details
             ],
+        )
+    )
+    on_roster, not_on_roster = roster_counts_get()
+    sections.append(
+        ExportSection(
+            "Roster",
+            ["Figure", "Value"],
+            [["People on the roster", on_roster], ["People seen in the logs, not on the roster", not_on_roster]],
         )
     )
     team_sort = sort or "team"
