@@ -377,7 +377,7 @@ def _rollout(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, g
         )
     sections.append(
         ExportSection(
-            "KPIs this week against last week and the baseline",
+            "KPIs vs last week and baseline",
             [
                 "KPI",
                 week_name(this_week, "This week"),

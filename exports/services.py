@@ -77,7 +77,7 @@ def export_create(
         expires_at=expires_at,
     )
     if build_now:
-        return export_build(export_id=export.pk) or export
+        return export_build(export_id=export.pk) or export  # None only if deleted meanwhile
     export_enqueue(export=export)
     return export
 
@@ -155,10 +155,11 @@ def export_file_delete(*, export: Export) -> bool:
 
 
 def export_build(*, export_id: int) -> Export | None:
-    """Build an export's file. Returns None when there is nothing to do (already finished, or gone)."""
+    """Build an export's file and return the export. One already finished (built in its request,
+    or delivered twice by the queue) is returned as it is; None when it is gone."""
     export = Export.objects.filter(pk=export_id).first()
     if export is None or export.status in (Export.Status.DONE, Export.Status.FAILED):
-        return None
+        return export
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, progress=0, error="")
     try:
         _export_write(export)
