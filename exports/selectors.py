@@ -403,12 +403,21 @@ def _rollout(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, g
         ("plugin_adoption", "Plugin adoption", True),
         ("support_tickets", "Support tickets", False),
     )
+    # As the weekly charts do: Claude Code series only when Claude Code figures may be shown.
+    code_hidden = not claude_code.code_shown(as_of=as_of, group=group)
+    code_keys = {"code_active_users", "sessions", "plugin_adoption", "support_tickets"}
     sections.append(
         ExportSection(
             "Figures per ISO week",
             ["Week", "Monday", "Partial", *(label for _, label, _ in week_columns)],
             [
-                [w.week, w.start, "yes" if w.partial else "no", *(figure(getattr(w, key), hidden=w.suppressed, share=share) for key, _, share in week_columns)]
+                [
+                    w.week, w.start, "yes" if w.partial else "no",
+                    *(
+                        figure(getattr(w, key), hidden=w.suppressed or (code_hidden and key in code_keys), share=share)
+                        for key, _, share in week_columns
+                    ),
+                ]
                 for w in weeks
             ],
         )
