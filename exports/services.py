@@ -1,5 +1,11 @@
-"""Dashboard exports: requested from a dashboard view, built by a Celery task into private storage,
-downloadable by their creator until they expire (RetentionSettings.exports_days).
+"""Dashboard exports: requested from a dashboard view, built into private storage, downloadable by
+their creator until they expire (RetentionSettings.exports_days). A small export
+(exports.selectors.export_is_small) is built in the request and downloaded at once; a larger one
+by a Celery task, followed on its page. Either way it is an Export row, so ownership, expiry and
+the access log of its downloads are the same.
+
+CSV comes as a ZIP: the provenance block in its own file, then one tidy CSV per table. XLSX is one
+workbook: a provenance sheet, then one formatted sheet per table.
 
 The scope (what the file may show about people) is decided when the export is requested and stored
 on it; the task asks exports.selectors for the rows under that scope.
@@ -10,9 +16,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import traceback
-from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from django.core.files import File
 from django.db import transaction
@@ -20,7 +24,7 @@ from django.utils import timezone
 
 from exports import files
 from exports.models import Export
-from exports.selectors import ExportContent, export_content_get
+from exports.selectors import export_content_get
 from people.groups import Group
 from portal import privacy, spreadsheets
 from portal.models import Scope
@@ -29,14 +33,29 @@ from portal.selectors import reporting_timezone_get, retention_settings_get
 logger = logging.getLogger(__name__)
 
 INTERNAL_ERROR = "The export stopped on an internal error and no file was made. Try again, or report it."
-TITLES = {"overview": "usage overview", "conversations": "conversations", "claude-code": "Claude Code"}
+TITLES = {"overview": "usage overview", "conversations": "conversations", "rollout": "Rollout", "claude-code": "Claude Code"}
+EXTENSIONS = {Export.Format.CSV: "zip", Export.Format.XLSX: "xlsx"}
 PROGRESS_STEPS = 20  # progress is written about this many times while rows are written
 
 
+def export_file_name(*, export: Export) -> str:
+    return f"usage-{export.view}-{export.parameters.get('as_of', '')}-{export.pk}.{EXTENSIONS[export.format]}"
+
+
 def export_create(
-    *, user, view: str, format: str, as_of: date, sort: str, scope: Scope, group: str = "", names_until: datetime | None = None
+    *,
+    user,
+    view: str,
+    format: str,
+    as_of: date,
+    sort: str,
+    scope: Scope,
+    group: str = "",
+    names_until: datetime | None = None,
+    build_now: bool = False,
 ) -> Export:
-    """Record an export request and queue its build once the transaction commits.
+    """Record an export request, and build it now (`build_now`, for a small export) or queue its
+    build once the transaction commits.
 
     A named export belongs to the reveal it was made under (`names_until`, when that reveal ends):
     it expires with the reveal, and only that reveal can download it (export_reveal_check).
@@ -57,6 +76,8 @@ def export_create(
         scope=scope,
         expires_at=expires_at,
     )
+    if build_now:
+        return export_build(export_id=export.pk) or export  # None only if deleted meanwhile
     export_enqueue(export=export)
     return export
 
@@ -134,10 +155,11 @@ def export_file_delete(*, export: Export) -> bool:
 
 
 def export_build(*, export_id: int) -> Export | None:
-    """Build an export's file. Returns None when there is nothing to do (already finished, or gone)."""
+    """Build an export's file and return the export. One already finished (built in its request,
+    or delivered twice by the queue) is returned as it is; None when it is gone."""
     export = Export.objects.filter(pk=export_id).first()
     if export is None or export.status in (Export.Status.DONE, Export.Status.FAILED):
-        return None
+        return export
     Export.objects.filter(pk=export.pk).update(status=Export.Status.RUNNING, progress=0, error="")
     try:
         _export_write(export)
@@ -155,15 +177,13 @@ def export_build(*, export_id: int) -> Export | None:
 def _export_write(export: Export) -> None:
     as_of = date.fromisoformat(export.parameters["as_of"])
     zone = reporting_timezone_get()
-    content = export_content_get(
-        view=export.view,
-        scope=export.scope,
-        as_of=as_of,
-        timezone=zone,
-        sort=export.parameters.get("sort", ""),
-        group=Group.parse(export.parameters.get("group", "")),
-    )
     group = Group.parse(export.parameters.get("group", ""))
+    content = export_content_get(
+        view=export.view, scope=export.scope, as_of=as_of, timezone=zone, sort=export.parameters.get("sort", ""), group=group
+    )
+    tables = [spreadsheets.Table(section.title, section.header, section.rows) for section in content.sections]
+    xlsx = export.format == Export.Format.XLSX
+    names = spreadsheets.sheet_titles(tables, reserved=[spreadsheets.PROVENANCE_SHEET]) if xlsx else spreadsheets.csv_file_names(tables)
     provenance = files.dashboard_provenance_rows(
         title=f"{TITLES[export.view]} export",
         username=export.username,
@@ -173,13 +193,14 @@ def _export_write(export: Export) -> None:
         min_group_size=privacy.min_group_size(),
         scope=export.get_scope_display(),
         group=f"{group.kind.capitalize()} {group.name} (its roster members)" if group else "Whole organisation",
+        contents=[(name, table.title, len(table.rows)) for name, table in zip(names, tables, strict=True)],
+        format=export.format,
     )
-    rows = [*provenance, *_section_rows(content)]
-    write = spreadsheets.xlsx_write if export.format == Export.Format.XLSX else spreadsheets.csv_write
+    write = spreadsheets.xlsx_tables_write if xlsx else spreadsheets.csv_zip_write
     with tempfile.TemporaryFile() as target:
-        write(_with_progress(rows, export=export), target)
+        write(tables, target, provenance=provenance, on_row=_progress_recorder(export, total=sum(len(t.rows) for t in tables)))
         target.seek(0)
-        export.file.save(f"usage-{export.view}-{as_of.isoformat()}-{export.pk}.{export.format}", File(target), save=False)
+        export.file.save(export_file_name(export=export), File(target), save=False)
     parameters = {**export.parameters, "members": content.members} if content.members else export.parameters
     Export.objects.filter(pk=export.pk).update(
         status=Export.Status.DONE,
@@ -191,18 +212,16 @@ def _export_write(export: Export) -> None:
     )
 
 
-def _section_rows(content: ExportContent) -> Iterator[list[Any]]:
-    for section in content.sections:
-        yield [section.title]
-        yield section.header
-        yield from section.rows
-        yield []
+def _progress_recorder(export: Export, *, total: int):
+    """A callback for each row written, noting the share written so far on the export (at most 99
+    until the file is saved)."""
+    step = max(total // PROGRESS_STEPS, 1)
+    written = 0
 
-
-def _with_progress(rows: list[list[Any]], *, export: Export) -> Iterable[list[Any]]:
-    """The rows, noting the share written so far on the export (at most 99 until the file is saved)."""
-    step = max(len(rows) // PROGRESS_STEPS, 1)
-    for written, row in enumerate(rows, 1):
-        yield row
+    def on_row() -> None:
+        nonlocal written
+        written += 1
         if written % step == 0:
-            Export.objects.filter(pk=export.pk).update(progress=min(written * 100 // len(rows), 99))
+            Export.objects.filter(pk=export.pk).update(progress=min(written * 100 // total, 99))
+
+    return on_row

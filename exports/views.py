@@ -1,5 +1,9 @@
 """Dashboard exports: request one from a dashboard view (POST), follow its progress, download it.
 
+One click: a small export is built in the request, which then redirects to its download (the
+browser stays on the dashboard and saves the file); a large one goes to its page, which follows
+the background build. A failed small build also lands on the page, which says so.
+
 An export is seen only by its creator (or a superuser); anyone else gets 404. Downloads are
 audited (audit.middleware) with what the file shows. An expired export answers 410 Gone, and
 its file is deleted from storage then.
@@ -16,15 +20,22 @@ from django.views.decorators.http import require_POST
 from audit.models import AccessRecord
 from audit.services import access_note
 from exports.models import Export
-from exports.selectors import PEOPLE_VIEWS, VIEWS, export_get_for_user, export_scope_get
-from exports.services import export_create, export_file_delete, export_is_expired, export_reveal_check
+from exports.selectors import SORTED_VIEWS, VIEWS, export_get_for_user, export_is_small, export_scope_get
+from exports.services import (
+    TITLES,
+    export_create,
+    export_file_delete,
+    export_file_name,
+    export_is_expired,
+    export_reveal_check,
+)
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
 from usage.forms import as_of_from_query, group_from_query
 
 CONTENT_TYPES = {
-    Export.Format.CSV: "text/csv; charset=utf-8",
+    Export.Format.CSV: "application/zip",  # one CSV per table, and the provenance
     Export.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -46,16 +57,21 @@ def export_create_view(request):
         return HttpResponseBadRequest("Choose a dashboard view and a format (CSV or XLSX) to export.")
     view = form.cleaned_data["view"]
     viewer = privacy.viewer_for_request(request)
+    scope = export_scope_get(view=view, viewer=viewer)
+    group = group_from_query(request.POST)[1]
     export = export_create(
         user=request.user,
         view=view,
         format=form.cleaned_data["format"],
         as_of=as_of_from_query(request.POST, timezone=request.reporting_timezone)[1],
-        sort=form.cleaned_data["sort"] if view in PEOPLE_VIEWS else "",
-        scope=export_scope_get(view=view, viewer=viewer),
-        group=request.POST.get("group", "") if group_from_query(request.POST)[1] else "",
+        sort=form.cleaned_data["sort"] if view in SORTED_VIEWS else "",
+        scope=scope,
+        group=request.POST.get("group", "") if group else "",
         names_until=viewer.names_visible_until,
+        build_now=export_is_small(view=view, scope=scope, group=group),
     )
+    if export.status == Export.Status.DONE:
+        return redirect("export-download", export_id=export.pk)
     return redirect("export-detail", export_id=export.pk)
 
 
@@ -70,9 +86,26 @@ def _export_for(request, export_id: int) -> Export:
     return export
 
 
+DASHBOARD_URLS = {
+    "overview": "dashboard-overview",
+    "conversations": "dashboard-conversations",
+    "rollout": "dashboard-rollout",
+    "claude-code": "dashboard-claude-code",
+}
+
+
+def _page_context(export: Export) -> dict:
+    return {
+        "export": export,
+        "view_title": TITLES.get(export.view, export.view),
+        "dashboard_url": DASHBOARD_URLS.get(export.view, "dashboard-overview"),
+        "file_name": export_file_name(export=export),
+    }
+
+
 def _gone(request, export: Export):
     export_file_delete(export=export)
-    return render(request, "exports/export_gone.html", {"export": export}, status=410)
+    return render(request, "exports/export_gone.html", _page_context(export), status=410)
 
 
 @login_required
@@ -81,7 +114,7 @@ def export_detail(request, export_id: int):
     export = _export_for(request, export_id)
     if export_is_expired(export=export):
         return _gone(request, export)
-    return render(request, "exports/export.html", {"export": export})
+    return render(request, "exports/export.html", _page_context(export))
 
 
 @never_cache
@@ -122,6 +155,6 @@ def export_download(request, export_id: int):
     return FileResponse(
         export.file.open("rb"),
         as_attachment=True,
-        filename=f"usage-{export.view}-{export.parameters.get('as_of', '')}-{export.pk}.{export.format}",
+        filename=export_file_name(export=export),
         content_type=CONTENT_TYPES[export.format],
     )

@@ -1,19 +1,29 @@
-"""Writing rows to CSV and XLSX files safely: formula cells escaped, a provenance block first."""
+"""Writing rows to CSV and XLSX files safely: formula cells escaped, a provenance block first.
+
+Numbers, dates and datetimes stay what they are (real cells in XLSX, plain text in CSV); every
+other value is text, escaped when a spreadsheet would read it as a formula.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import IO, Any
 from urllib.parse import urlencode
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 PORTAL_NAME = "Usage Portal"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\0")
 CONFIDENTIALITY = (
     "Confidential: records of who looked at usage data. For privacy audits only; do not forward or share."
 )
@@ -60,18 +70,41 @@ def query_compact(query: dict) -> str:
     return f"?{urlencode(given, doseq=True)}" if given else ""
 
 
-def csv_write(rows: Iterable[Iterable[Any]], target: IO[bytes]) -> None:
-    """CSV (UTF-8) of `rows` into a binary file, every cell escaped."""
-    text = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=True)
+def csv_write(rows: Iterable[Iterable[Any]], target: IO[bytes], *, encoding: str = "utf-8") -> None:
+    """CSV of `rows` into a binary file, every text cell escaped."""
+    text = io.TextIOWrapper(target, encoding=encoding, newline="", write_through=True)
     writer = csv.writer(text)
     for row in rows:
-        writer.writerow([escape_cell(cell) for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])
     text.detach()
 
 
+class Share(float):
+    """A fraction (0.46) that a worksheet shows as a percentage (46%); CSV keeps the fraction."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def csv_cell(value: Any) -> str:
+    """The text of one CSV cell: numbers and dates as they are (a number is never a formula, so -3
+    stays -3), datetimes to the minute, anything else escaped."""
+    if _is_number(value):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return escape_cell(value)
+
+
 def xlsx_cell(value: Any) -> Any:
-    """A cell for openpyxl: counts stay numbers; everything else is escaped text a worksheet can hold."""
-    if type(value) in (int, float) and value >= 0:
+    """A cell for openpyxl: numbers, dates and datetimes stay real cells; everything else is escaped
+    text a worksheet can hold."""
+    if _is_number(value):
+        return float(value) if isinstance(value, Share) else value
+    if isinstance(value, date):  # datetimes too: naive, in the reporting timezone
         return value
     return ILLEGAL_CHARACTERS_RE.sub("", escape_cell(value))
 
@@ -83,3 +116,151 @@ def xlsx_write(rows: Iterable[Iterable[Any]], target: IO[bytes], *, sheet_title:
     for row in rows:
         sheet.append([xlsx_cell(cell) for cell in row])
     workbook.save(target)
+
+
+# --- Files of several tables: a ZIP of CSVs, or a workbook of one sheet per table --------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """One tidy table: a header row, then one row per observation."""
+
+    title: str
+    header: list[str]
+    rows: Sequence[Sequence[Any]]
+
+
+PROVENANCE_FILE = "00-provenance.csv"
+PROVENANCE_SHEET = "Provenance"
+OnRow = Callable[[], None]  # called after each table row is written (progress)
+SHEET_TITLE_MAX = 31  # Excel's limit
+SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+NUMBER_FORMATS = {"integer": "#,##0", "decimal": "0.00", "share": "0%", "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}
+WIDTH_MIN, WIDTH_MAX = 8, 60
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
+TITLE_FONT = Font(bold=True, size=13)
+
+
+def file_slug(title: str) -> str:
+    """A file name part from a title: "Conversations per day" -> "conversations-per-day"."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "table"
+
+
+def csv_file_names(tables: Sequence[Table]) -> list[str]:
+    """The CSV file of each table inside the ZIP, numbered in the page's order."""
+    return [f"{n:02d}-{file_slug(table.title)}.csv" for n, table in enumerate(tables, 1)]
+
+
+def sheet_titles(tables: Sequence[Table], *, reserved: Iterable[str] = ()) -> list[str]:
+    """A worksheet name for each table: its title without the characters Excel refuses, cut to 31
+    characters, made unique (names are compared case-insensitively)."""
+    used = {name.lower() for name in reserved}
+    names = []
+    for table in tables:
+        base = SHEET_TITLE_FORBIDDEN.sub("-", table.title).strip("' ") or "Table"
+        name, n = base[:SHEET_TITLE_MAX], 1
+        while name.lower() in used:
+            n += 1
+            suffix = f" ({n})"
+            name = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+        used.add(name.lower())
+        names.append(name)
+    return names
+
+
+def csv_zip_write(tables: Sequence[Table], target: IO[bytes], *, provenance: list[list[Any]], on_row: OnRow | None = None) -> None:
+    """A ZIP of CSVs: the provenance block in 00-provenance.csv, then one file per table (its
+    header row first), every text cell escaped. UTF-8 with a byte-order mark, which Excel needs to
+    read names with accents right."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(PROVENANCE_FILE, "w") as member:
+            csv_write(provenance, member, encoding="utf-8-sig")
+        for name, table in zip(csv_file_names(tables), tables, strict=True):
+            with archive.open(name, "w") as member:
+                csv_write(_counted([table.header, *table.rows], on_row, skip=1), member, encoding="utf-8-sig")
+
+
+def _counted(rows: Iterable[Any], on_row: OnRow | None, *, skip: int = 0) -> Iterator[Any]:
+    for n, row in enumerate(rows):
+        yield row
+        if on_row is not None and n >= skip:
+            on_row()
+
+
+def _cell_kind(value: Any) -> str | None:
+    if isinstance(value, Share):
+        return "share"
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "decimal"
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    return None
+
+
+def _shown_width(value: Any) -> int:
+    kind = _cell_kind(value)
+    if kind == "date":
+        return 10
+    if kind == "datetime":
+        return 16
+    if kind == "share":
+        return 5
+    if kind in ("integer", "decimal"):
+        return len(f"{value:,.2f}" if kind == "decimal" else f"{value:,}")
+    return max((len(line) for line in str(value or "").splitlines()), default=0)
+
+
+def column_widths(header: Sequence[Any], rows: Sequence[Sequence[Any]]) -> list[float]:
+    """Widths (in characters) that fit each column's header and values, within 8 to 60."""
+    widths = [_shown_width(cell) for cell in header]
+    for row in rows:
+        for n, cell in enumerate(row):
+            if n >= len(widths):
+                widths.append(0)
+            widths[n] = max(widths[n], _shown_width(cell))
+    return [min(max(width + 2, WIDTH_MIN), WIDTH_MAX) for width in widths]
+
+
+def xlsx_tables_write(
+    tables: Sequence[Table], target: IO[bytes], *, provenance: list[list[Any]], on_row: OnRow | None = None
+) -> None:
+    """A workbook: a "Provenance" sheet, then one sheet per table with a bold, frozen header row,
+    columns as wide as their values, and numbers, percentages and dates as real formatted cells."""
+    workbook = Workbook(write_only=True)
+    about = workbook.create_sheet(title=PROVENANCE_SHEET)
+    about.column_dimensions["A"].width = 24
+    about.column_dimensions["B"].width = 100
+    about.column_dimensions["C"].width = 12
+    for n, row in enumerate(provenance):
+        font = TITLE_FONT if n == 0 else HEADER_FONT
+        about.append([_styled(about, cell, font=font if i == 0 else None) for i, cell in enumerate(row)])
+    for title, table in zip(sheet_titles(tables, reserved=[PROVENANCE_SHEET]), tables, strict=True):
+        sheet = workbook.create_sheet(title=title)
+        for n, width in enumerate(column_widths(table.header, table.rows), 1):
+            sheet.column_dimensions[get_column_letter(n)].width = width
+        sheet.freeze_panes = "A2"
+        sheet.append([_styled(sheet, cell, font=HEADER_FONT, fill=HEADER_FILL, wrap=True) for cell in table.header])
+        for row in _counted(table.rows, on_row):
+            sheet.append([_styled(sheet, cell) for cell in row])
+    workbook.save(target)
+
+
+def _styled(sheet, value: Any, *, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=xlsx_cell(value))
+    kind = _cell_kind(value)
+    if kind is not None:
+        cell.number_format = NUMBER_FORMATS[kind]
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell

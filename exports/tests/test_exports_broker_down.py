@@ -10,19 +10,20 @@ from django.urls import reverse
 
 from exports.models import Export
 from exports.services import exports_requeue
-from testing.exports import DAY
+from testing.exports import DAY, more_people_than_small
 from testing.fixtures import export_csv
 
 pytestmark = pytest.mark.worker
 
 
 def test_an_export_requested_while_the_broker_is_down_is_built_when_it_is_back(
-    client, viewer, import_bytes, small_groups_allowed, celery_worker_thread, broker_unreachable
+    client, detail_viewer, import_bytes, small_groups_allowed, celery_worker_thread, broker_unreachable
 ):
     import_bytes(export_csv({"a@example.com": 1, "b@example.com": 2}, day=DAY))
-    client.force_login(viewer)
+    more_people_than_small()  # large, so built by the worker
+    client.force_login(detail_viewer)
 
-    response = client.post(reverse("export-create"), {"view": "overview", "format": "csv", "as_of": DAY}, follow=True)
+    response = client.post(reverse("export-create"), {"view": "conversations", "format": "csv", "as_of": DAY}, follow=True)
 
     export = Export.objects.get()
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from django.utils import timezone
 from exports.models import Export
 from portal.models import Scope
 from portal.privacy import REVEAL_SESSION_KEY
-from testing.exports import DAY, download, export_made, export_with_names
+from testing.exports import DAY, download, downloaded_rows, export_made, export_with_names
 
 NAMES = {f"person{n}@example.com": f"Person {n}" for n in range(5)}
 WHY = {"justification": "Coaching conversation for the platform team"}
@@ -42,7 +42,7 @@ def gone(client, export: Export) -> bool:
 def test_under_its_reveal_a_named_export_downloads_and_expires_with_it(revealed):
     export = named_export(revealed)
 
-    assert b"Person 1" in download(revealed, export)
+    assert "Person 1" in str(downloaded_rows(revealed, export))
     until = datetime.fromisoformat(revealed.session[REVEAL_SESSION_KEY])
     assert export.expires_at <= until
 
