@@ -12,7 +12,7 @@ workbook gets real cells.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -343,17 +343,14 @@ def _rollout(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, g
         )
     ]
     weeks = rollout.weekly_figures_list(as_of=as_of, timezone=timezone, group=group)
-    recent = rollout.weekly_figures_list(  # this week and last week, asked as the page asks
-        as_of=as_of, timezone=timezone, group=group, first_week=rollout.week_start(as_of) - timedelta(days=7)
-    )
-    baseline = rollout.baseline_get(as_of=as_of, timezone=timezone, group=group)
-    this_week, last_week, comparisons = rollout.kpi_comparisons_list(weeks=recent, baseline=baseline)
+    comparison = rollout.week_comparison_get(as_of=as_of, timezone=timezone, group=group)  # as the page compares
+    this_week, last_week, baseline, comparisons = comparison.this_week, comparison.last_week, comparison.baseline, comparison.comparisons
     shares = {"utilisation", "plugin_adoption"}
 
     def week_name(week, label: str) -> str:
         if week is None:
             return label
-        return f"{label} ({week.week}{', partial' if week.partial else ''})"
+        return f"{label} ({week.week}{', ' + comparison.weekdays if comparison.to_date else ''})"
 
     def change(difference, key: str, *, hidden: bool):
         return figure(difference, hidden=hidden, share=key in shares)
@@ -384,7 +381,7 @@ def _rollout(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, g
                 week_name(last_week, "Last week"),
                 "Change against last week",
                 "Change against last week (%)",
-                f"Baseline ({baseline.figures.week}: {baseline.label})" if baseline else "Baseline (none pinned)",
+                f"{week_name(baseline.figures, 'Baseline')}: {baseline.label}" if baseline else "Baseline (none pinned)",
                 "Change against baseline",
                 "Change against baseline (%)",
                 "Definition",

@@ -76,11 +76,11 @@ def test_a_usage_viewer_exports_the_page_without_people(client, viewer, with_idl
     text = str(file.tables)
     assert "Member " not in text and "@example.com" not in text
     number = int if format == "xlsx" else str
-    # The KPI table as on the page: W45 (partial) against W44 and the pinned baseline week W43.
+    # The KPI table as on the page: W45 to date (Mon–Wed) against the same days of W44 and of the baseline week W43.
     kpis = {row[0]: row for row in file.tables["KPIs vs last week and baseline"]}
     header = file.tables["KPIs vs last week and baseline"][0]
-    assert header[1:3] == ["This week (2025-W45, partial)", "Last week (2025-W44)"]
-    assert header[5] == "Baseline (2025-W43: Before launch)"
+    assert header[1:3] == ["This week (2025-W45, Mon–Wed)", "Last week (2025-W44, Mon–Wed)"]
+    assert header[5] == "Baseline (2025-W43, Mon–Wed): Before launch"
     assert kpis["Active users"][1:4] == [number(1), number(1), number(0)]
     assert kpis["Active users"][5] == number(2)  # a and b in W43
     # The by-team table holds what the page's does, team by team.
