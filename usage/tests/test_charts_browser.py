@@ -107,6 +107,7 @@ def test_axis_titles_and_markers_that_never_overlap(page, live_server, viewer, t
         "2025-09-06 MILESTONE Pilot review",
     ]
     assert page.evaluate("() => [...document.querySelectorAll('#content-main ol.chart-markers li')].map((li) => li.value)")[:5] == [1, 2, 3, 4, 5]
+    assert items.first.locator("a").get_attribute("href") == "/dashboard/?as_of=2025-09-03"  # the day, by keyboard too
     assert_markers_readable(page, DAU)
 
     # With the 7-day average on, the legend is drawn (below the chart): still no overlap.
@@ -144,7 +145,7 @@ def test_the_7_day_average_toggle(page, live_server, viewer, two_weeks):
     page.wait_for_selector(f"{DAU}[data-chart-average=true]", state="attached")
 
     labels = chart_value(page, DAU, "chart.data.datasets.map((d) => d.label)")
-    assert labels == ["7-day average", "Daily active users (daily)"]
+    assert labels == ["7-day average", "Each day"]
     average = chart_value(page, DAU, "chart.data.datasets[0].data")
     expected = [None] * 6 + [sum(daily[n - 6 : n + 1]) / 7 for n in range(6, DAYS)]
     assert average == pytest.approx(expected)

@@ -154,7 +154,7 @@
     // The first series is the filled line; further ones (seats beside active users) are dashed.
     // With the 7-day average on, the daily values stay as a faint line under the average.
     const drawn = payload.datasets.map((dataset, i) => ({
-      label: dataset.label + (average && i === 0 ? " (daily)" : ""),
+      label: average && i === 0 ? "Each day" : dataset.label,
       data: dataset.data,
       borderColor: i === 0 ? withAlpha(colors.line, average ? 0.35 : 1) : withAlpha(colors.line, 0.55),
       backgroundColor: colors.fill,
@@ -219,12 +219,14 @@
     const when = (mark) => (mark.day && mark.day !== mark.date ? mark.day + " (week of " + mark.date + ")" : mark.date);
     const notes = (payload.notes || []).map((note) => ({
       date: note.date,
+      day: note.day || note.date,
       kind: "Note",
       text: note.text + (note.team ? " (" + note.team + ")" : ""),
       when: weekly ? when(note) : note.date,
     }));
     const milestones = (payload.milestones || []).map((milestone) => ({
       date: milestone.date,
+      day: milestone.day || milestone.date,
       kind: "Milestone",
       text: milestone.label + (milestone.baseline ? " (baseline week)" : ""),
       when: weekly ? when(milestone) : milestone.date,
@@ -235,7 +237,7 @@
       .map((mark) => Object.assign(mark, { index: payload.labels.findIndex((label) => label >= mark.date) }))
       .filter((mark) => mark.index >= 0)
       .sort((a, b) => a.index - b.index || (a.when < b.when ? -1 : a.when > b.when ? 1 : 0))
-      .map((mark, i) => Object.assign(mark, { number: i + 1, full: i + 1 + ". " + mark.when + ": " + mark.kind + ": " + mark.text }));
+      .map((mark, i) => Object.assign(mark, { number: i + 1, full: mark.when + ": " + mark.text }));
   }
 
   // The label indexes [first, last] of the baseline week within the chart, or null.
@@ -370,12 +372,19 @@
         item.value = mark.number;
         item.className = "chart-marker chart-marker-" + mark.kind.toLowerCase();
         const when = document.createElement("time");
-        when.dateTime = mark.day || mark.date;
+        when.dateTime = mark.day;
         when.textContent = mark.when;
         const kind = document.createElement("span");
         kind.className = "chart-marker-kind";
         kind.textContent = mark.kind;
-        item.append(when, " ", kind, " ", mark.text);
+        let date = when;
+        if (clickable(payload)) {
+          // The day's figures, as a click on the chart opens them, for keyboards too.
+          date = document.createElement("a");
+          date.href = detailHref(payload, mark.day);
+          date.append(when);
+        }
+        item.append(date, " ", kind, " ", mark.text);
         return item;
       })
     );
@@ -392,9 +401,13 @@
     if (!clickable(payload) || !inPlot(chart, event)) return;
     const points = chart.getElementsAtEventForMode(event, "index", { intersect: false }, false);
     if (!points.length) return;
+    window.location.assign(detailHref(payload, payload.detail_days[points[0].index]));
+  }
+
+  function detailHref(payload, day) {
     const url = new URL(payload.detail_url, window.location.href);
-    url.searchParams.set("as_of", payload.detail_days[points[0].index]);
-    window.location.assign(url.toString());
+    url.searchParams.set("as_of", day);
+    return url.pathname + url.search;
   }
 
   // The 7-day average checkbox of a daily line chart with at least a week of days.
