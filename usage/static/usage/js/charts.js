@@ -79,6 +79,11 @@
     return { display: Boolean(text), text: text || "", color: colors.text, font: { size: 12 } };
   }
 
+  // "1–5 conversations" shows as "1–5": the axis title names the unit, the tooltip keeps it all.
+  function barLabel(value) {
+    return String(this.getLabelForValue(value)).split(" ")[0];
+  }
+
   function options(entry, colors) {
     const { payload, type } = entry;
     const marks = type === "line" ? marksOf(payload) : [];
@@ -94,7 +99,10 @@
         x: {
           type: "category",
           title: axisTitle(payload.x_title, colors),
-          ticks: { color: colors.text, autoSkip: true, autoSkipPadding: 16, maxTicksLimit: 12, maxRotation: 0 },
+          ticks:
+            type === "bar"
+              ? { color: colors.text, autoSkip: false, maxRotation: 0, callback: barLabel }
+              : { color: colors.text, autoSkip: true, autoSkipPadding: 16, maxTicksLimit: 12, maxRotation: 0 },
           grid: { display: false },
           border: { color: colors.grid },
         },
