@@ -1,8 +1,12 @@
 """Chart data as JSON for Chart.js, built on django-chartjs's BaseLineChartView.
 
 Each view answers {"labels", "datasets": [{"label", "data"}], "timezone", "as_of", "suppressed",
-"marker", "notes", "milestones"}; the series come from usage.selectors.activity, the champion notes
-and milestones dated within the chart's days from notes.selectors (drawn as markers).
+"marker", "notes", "milestones", "x_title", "y_title", "granularity", "detail_url", "detail_days"};
+the series come from usage.selectors, the champion notes and milestones dated within the chart's
+days from notes.selectors (drawn as numbered markers and listed under the chart). "x_title" and
+"y_title" name the axes with their units; "granularity" is "day" or "week" (a daily chart offers a
+7-day average) or null; a click on a point opens "detail_url" with ?as_of= the point's
+"detail_days" entry (the day itself, or the last day of the week up to the as-of day).
 When the group is smaller than the minimum group size every value is null (a gap, never a zero)
 and "suppressed" is true. Colours are left to static/usage/js/charts.js, which follows
 the admin's light/dark theme.
@@ -15,6 +19,8 @@ from functools import cached_property
 
 from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -36,6 +42,9 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
     raise_exception = False
     label = ""
     definition = ""
+    y_title = ""
+    granularity: str | None = "day"
+    detail_view = ""  # the URL name of the dashboard tab that a click on a point opens
 
     @cached_property
     def as_of(self) -> date:
@@ -69,6 +78,19 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
     def get_dataset_options(self, index, color) -> dict:
         return {}
 
+    def x_title(self) -> str:
+        return f"Day ({self.timezone})"
+
+    def detail_days(self, labels: list[str]) -> list[str]:
+        """The as-of day a click on each point opens: on a daily chart, that day."""
+        return labels
+
+    def detail_url(self) -> str:
+        if not self.detail_view:
+            return ""
+        url = reverse(self.detail_view)
+        return f"{url}?{urlencode({'group': self.request.GET['group']})}" if self.group else url
+
     def get_context_data(self, **kwargs) -> dict:
         access_note(self.request, scope=Scope.AGGREGATE)
         context = super().get_context_data(**kwargs)
@@ -79,6 +101,11 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
             definition=self.definition,
             suppressed=self.suppressed,
             marker=privacy.suppression_marker() if self.suppressed else "",
+            x_title=self.x_title(),
+            y_title=self.y_title,
+            granularity=self.granularity,
+            detail_url=self.detail_url(),
+            detail_days=self.detail_days(context["labels"]) if self.detail_view else [],
             **_markers(context["labels"]),
         )
         return context
@@ -95,6 +122,8 @@ def _markers(labels: list[str]) -> dict[str, list[dict]]:
 
 class DailyActiveUsersChart(UsageChartView):
     label = "Daily active users"
+    y_title = "Active users (people)"
+    detail_view = "dashboard-overview"
     definition = activity.DEFINITIONS["daily_active_users"]
 
     @cached_property
@@ -104,6 +133,8 @@ class DailyActiveUsersChart(UsageChartView):
 
 class DailyConversationsChart(UsageChartView):
     label = "Conversations"
+    y_title = "Conversations (count)"
+    detail_view = "dashboard-conversations"
     definition = activity.DEFINITIONS["daily_conversations"]
 
     @cached_property
@@ -115,6 +146,8 @@ class ConversationDistributionChart(UsageChartView):
     """Users per conversations bucket, one dataset per period; drawn as bars (data-chart-type)."""
 
     definition = activity.DEFINITIONS["distribution"]
+    y_title = "Users (people)"
+    granularity = None
     periods = [("last_7_days", "Last 7 days"), ("last_30_days", "Last 30 days"), ("all_time", "All time")]
 
     @cached_property
@@ -128,6 +161,9 @@ class ConversationDistributionChart(UsageChartView):
     def get_labels(self) -> list[str]:
         return [f"{bucket.label} conversations" for bucket in self.distribution.buckets]
 
+    def x_title(self) -> str:
+        return "Conversations a user created in the period"
+
     def get_providers(self) -> list[str]:
         return [label for _, label in self.periods]
 
@@ -140,6 +176,9 @@ class WeeklyChart(UsageChartView):
     ?group=; the baseline week comes as "baseline" for shading, notes and milestones on their week."""
 
     definition = rollout.DEFINITIONS["week"]
+    y_title = "People (active users, seats)"
+    granularity = "week"
+    detail_view = "dashboard-rollout"
 
     @cached_property
     def weeks(self) -> list[rollout.WeekFigures]:
@@ -155,6 +194,13 @@ class WeeklyChart(UsageChartView):
     def get_providers(self) -> list[str]:
         return ["Active users", "Seats"]
 
+    def x_title(self) -> str:
+        return f"ISO week in {self.timezone}, by its Monday"
+
+    def detail_days(self, labels: list[str]) -> list[str]:
+        """A week opens on its Sunday, or on the as-of day while the week is still running."""
+        return [min(date.fromisoformat(label) + timedelta(days=6), self.as_of).isoformat() for label in labels]
+
     def get_data(self) -> list[list[int | None]]:
         return [[week.active_users for week in self.weeks], [week.seats for week in self.weeks]]
 
@@ -162,7 +208,8 @@ class WeeklyChart(UsageChartView):
         context = super().get_context_data(**kwargs)
         if self.weeks:
             first, last = self.weeks[0].start, self.weeks[-1].start + timedelta(days=6)
-            on_week = lambda markers: [{**m, "date": rollout.week_start(date.fromisoformat(m["date"])).isoformat()} for m in markers]  # noqa: E731
+            # Drawn on their week's Monday; "day" keeps the date for the list under the chart.
+            on_week = lambda markers: [{**m, "day": m["date"], "date": rollout.week_start(date.fromisoformat(m["date"])).isoformat()} for m in markers]  # noqa: E731
             context["notes"] = on_week(note_marker_list(start=first, end=last))
             context["milestones"] = on_week(milestone_marker_list(start=first, end=last))
         baseline = rollout.baseline_get(as_of=self.as_of, timezone=self.timezone, group=self.group)
@@ -175,6 +222,7 @@ class CodeDailyChart(UsageChartView):
     """One Claude Code figure per UTC date on which some member has a record (usage.selectors.claude_code)."""
 
     figure = ""
+    detail_view = "dashboard-claude-code"
 
     @cached_property
     def days(self) -> list[claude_code.CodeDayFigures]:
@@ -190,6 +238,9 @@ class CodeDailyChart(UsageChartView):
     def get_data(self) -> list[list[int | None]]:
         return [[getattr(day, self.figure) for day in self.days]]
 
+    def x_title(self) -> str:
+        return "UTC date"
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["timezone"] = "UTC"  # Claude Code figures are per UTC date, whatever the reporting timezone
@@ -199,12 +250,14 @@ class CodeDailyChart(UsageChartView):
 class CodeDailyActiveUsersChart(CodeDailyChart):
     label = "Code-active users"
     figure = "active_users"
+    y_title = "Code-active users (people)"
     definition = f"Members code-active on the date. {claude_code.DEFINITIONS['utc_dates']}"
 
 
 class CodeDailySessionsChart(CodeDailyChart):
     label = "Sessions"
     figure = "sessions"
+    y_title = "Sessions (count)"
     definition = f"{claude_code.DEFINITIONS['sessions']} {claude_code.DEFINITIONS['utc_dates']}"
 
 
@@ -213,6 +266,7 @@ class CodeWeeklyChart(WeeklyChart):
     with the Rollout chart's baseline shading and markers; hidden as the Claude Code tab is hidden."""
 
     figure = ""
+    detail_view = "dashboard-claude-code"
 
     @property
     def suppressed(self) -> bool:
@@ -220,6 +274,9 @@ class CodeWeeklyChart(WeeklyChart):
 
     def get_providers(self) -> list[str]:
         return [self.label]
+
+    def x_title(self) -> str:
+        return "ISO week of UTC dates, by its Monday"
 
     def get_data(self) -> list[list[int | None]]:
         hidden = self.suppressed
@@ -234,12 +291,14 @@ class CodeWeeklyChart(WeeklyChart):
 class CodeWeeklyActiveUsersChart(CodeWeeklyChart):
     label = "Code-active users"
     figure = "code_active_users"
+    y_title = "Code-active users (people)"
     definition = f"{rollout.DEFINITIONS['code_active_users']} Weeks are ISO weeks of UTC dates."
 
 
 class CodeWeeklySessionsChart(CodeWeeklyChart):
     label = "Sessions"
     figure = "sessions"
+    y_title = "Sessions (count)"
     definition = f"{claude_code.DEFINITIONS['sessions']} Weeks are ISO weeks of UTC dates."
 
 
@@ -248,6 +307,8 @@ class TicketDailyChart(UsageChartView):
     notes and milestones as markers so a spike lines up with what changed."""
 
     label = "Support tickets"
+    y_title = "Tickets (count)"
+    detail_view = "dashboard-claude-code"
     definition = claude_code.DEFINITIONS["tickets"]
 
     @cached_property

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db.models import Max
 
+from ingest.models import OtelEvent, Ticket
 from people.groups import Group
 from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_today
+from usage.models import CodeDay
 from usage.selectors import activity
 
 
 class AsOfForm(forms.Form):
+    data_ends: date | None = None  # set when a chosen day was after the last day with data
+
     as_of = forms.DateField(
         label="As of",
         required=False,
@@ -31,13 +37,26 @@ class AsOfForm(forms.Form):
         return value
 
 
+def data_last_day(*, timezone: str) -> date | None:
+    """The last day with any stored data: the audit rollups in `timezone`, Claude Code's records and
+    OpenTelemetry events (UTC dates), support tickets (their day in `timezone`); None before any."""
+    last_ticket = Ticket.objects.aggregate(last=Max("created_at"))["last"]
+    days = [
+        activity.data_last_day_get(timezone=timezone),
+        CodeDay.objects.aggregate(last=Max("date"))["last"],
+        OtelEvent.objects.aggregate(last=Max("date"))["last"],
+        last_ticket.astimezone(ZoneInfo(timezone)).date() if last_ticket else None,
+    ]
+    return max((day for day in days if day is not None), default=None)
+
+
 def as_of_from_query(query, *, timezone: str) -> tuple[AsOfForm, date, bool]:
     """The as-of form bound to a query string, the day to report, and whether that day was chosen.
 
     No or an invalid ?as_of means today in the reporting timezone (the form then carries the error).
-    A chosen day in the future, past the last day with data, becomes the later of today and that
-    day: no request, however far ahead it asks, makes the selectors walk years of empty days or
-    weeks. (A past day after the last import stays: "nobody active since" is a finding.)
+    A chosen day after the last day with any stored data becomes that last day, and the returned
+    form's `data_ends` says so (usage/templates/usage/base.html shows it): no request, however far
+    ahead it asks, draws years of empty days or weeks. With no data at all, a chosen day stays.
     """
     today = reporting_today(timezone=timezone)
     if "as_of" not in query:
@@ -48,9 +67,14 @@ def as_of_from_query(query, *, timezone: str) -> tuple[AsOfForm, date, bool]:
     if form.cleaned_data["as_of"] is None:  # ?as_of= left empty
         return AsOfForm(initial={"as_of": today}), today, False
     chosen = form.cleaned_data["as_of"]
-    latest = max(today, activity.data_last_day_get(timezone=timezone) or today)
-    if chosen > latest:
-        return AsOfForm(initial={"as_of": latest}), latest, True
+    audit_last = activity.data_last_day_get(timezone=timezone)
+    if audit_last is not None and chosen <= audit_last:  # the common case: one query
+        return form, chosen, True
+    last = data_last_day(timezone=timezone)
+    if last is not None and chosen > last:
+        clamped = AsOfForm(initial={"as_of": last})
+        clamped.data_ends = last
+        return clamped, last, True
     return form, chosen, True
 
 

@@ -12,16 +12,18 @@ from notes.models import Milestone
 from notes.services import note_create
 from people.models import Team
 from portal.roles import ROLLOUT_CHAMPIONS
-from testing.fixtures import user_make
+from testing.fixtures import export_csv, user_make
 
-AS_OF = "2025-09-05"  # the sample's events are on 2025-09-01..03: labels 09-01..09-05
+AS_OF = "2025-09-05"  # the sample's events are on 2025-09-01..03, one more on 09-05: labels 09-01..09-05
 TREND_CHARTS = ["chart-daily-active-users", "chart-daily-conversations"]
 
 
 @pytest.fixture(autouse=True)
-def _sample(import_sample, small_groups_allowed, settings):
+def _sample(import_sample, import_bytes, small_groups_allowed, settings):
     settings.REPORTING_TIMEZONE = "UTC"
     assert import_sample("claude_enterprise_audit.csv").status == "done"
+    # Data up to the as-of day (a later as-of day would become the last day with data).
+    assert import_bytes(export_csv({"alice@example.com": 1}, day=AS_OF)).status == "done"
 
 
 @pytest.fixture

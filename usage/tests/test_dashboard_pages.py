@@ -106,9 +106,9 @@ def test_the_cards_count_only_days_up_to_the_as_of_day(viewer_client, sample):
 
 
 def test_the_header_shows_the_as_of_day_and_the_reporting_timezone(viewer_client, sample):
-    html = html_of(viewer_client, "dashboard-overview", as_of=AS_OF)
+    html = html_of(viewer_client, "dashboard-overview", as_of="2025-09-02")
 
-    assert re.search(r"As of <strong><time[^>]*>2025-09-05</time></strong>", html)
+    assert re.search(r"As of <strong><time[^>]*>2025-09-02</time></strong>", html)
     assert "Times in <strong>UTC</strong>" in html
 
 
@@ -253,34 +253,35 @@ def test_changing_the_sort_goes_back_to_the_first_page(viewer_client, import_byt
 def test_the_daily_active_users_chart_has_one_point_per_day_up_to_the_as_of_day(viewer_client, sample):
     data = chart_json(viewer_client, "chart-daily-active-users", as_of=AS_OF)
 
-    assert data["labels"] == ["2025-09-01", "2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05"]
-    assert [dataset["data"] for dataset in data["datasets"]] == [[4, 4, 4, 0, 0]]
+    # The sample ends on 2025-09-03: a later as-of day shows up to the last day with data.
+    assert data["labels"] == ["2025-09-01", "2025-09-02", "2025-09-03"]
+    assert [dataset["data"] for dataset in data["datasets"]] == [[4, 4, 4]]
     assert data["datasets"][0]["label"] == "Daily active users"
     assert data["timezone"] == "UTC"
-    assert data["as_of"] == AS_OF
+    assert data["as_of"] == "2025-09-03"
 
 
 def test_the_daily_conversations_chart_counts_conversations_per_day(viewer_client, sample):
     data = chart_json(viewer_client, "chart-daily-conversations", as_of=AS_OF)
 
-    assert data["labels"] == ["2025-09-01", "2025-09-02", "2025-09-03", "2025-09-04", "2025-09-05"]
-    assert data["datasets"][0]["data"] == [4, 3, 2, 0, 0]
+    assert data["labels"] == ["2025-09-01", "2025-09-02", "2025-09-03"]
+    assert data["datasets"][0]["data"] == [4, 3, 2]
     assert data["timezone"] == "UTC"
 
 
 def test_the_pages_point_their_charts_at_the_same_as_of_day(viewer_client, sample):
-    overview = html_of(viewer_client, "dashboard-overview", as_of=AS_OF)
-    conversations = html_of(viewer_client, "dashboard-conversations", as_of=AS_OF)
+    overview = html_of(viewer_client, "dashboard-overview", as_of="2025-09-02")
+    conversations = html_of(viewer_client, "dashboard-conversations", as_of="2025-09-02")
 
-    assert f'data-chart-url="{reverse("chart-daily-active-users")}?as_of={AS_OF}"' in overview
-    assert f'data-chart-url="{reverse("chart-daily-conversations")}?as_of={AS_OF}"' in conversations
+    assert f'data-chart-url="{reverse("chart-daily-active-users")}?as_of=2025-09-02"' in overview
+    assert f'data-chart-url="{reverse("chart-daily-conversations")}?as_of=2025-09-02"' in conversations
 
 
 def test_tab_links_keep_the_as_of_day(viewer_client, sample):
-    html = html_of(viewer_client, "dashboard-overview", as_of=AS_OF)
+    html = html_of(viewer_client, "dashboard-overview", as_of="2025-09-02")
 
-    assert f'href="{reverse("dashboard-conversations")}?as_of={AS_OF}"' in html
-    assert f'href="{reverse("dashboard-overview")}?as_of={AS_OF}"' in html
+    assert f'href="{reverse("dashboard-conversations")}?as_of=2025-09-02"' in html
+    assert f'href="{reverse("dashboard-overview")}?as_of=2025-09-02"' in html
 
 
 # ---------- Invalid input, empty state ----------
@@ -303,17 +304,18 @@ def test_a_chart_with_an_invalid_as_of_day_answers_for_today(viewer_client, samp
     assert data["labels"][-1] == data["as_of"]
 
 
-def test_a_future_as_of_day_becomes_today(viewer_client, sample):
+def test_a_future_as_of_day_becomes_the_last_day_with_data(viewer_client, sample):
     html = html_of(viewer_client, "dashboard-overview", as_of="2030-01-01")
 
     assert "as-of-errors" not in html
-    assert f'<time datetime="{reporting_today().isoformat()}">' in html
+    assert '<time datetime="2025-09-03">' in html  # the sample's last day
+    assert "Data ends on 2025-09-03; showing that day." in html
 
 
 def test_a_chart_far_in_the_future_costs_no_more_queries_than_today(viewer_client, sample, django_assert_max_num_queries):
     with CaptureQueriesContext(connection) as today:
         viewer_client.get(reverse("chart-weekly"))
-    with django_assert_max_num_queries(len(today.captured_queries) + 1):  # + reading the last day with data
+    with django_assert_max_num_queries(len(today.captured_queries) + 4):  # + the last day of each source
         response = viewer_client.get(reverse("chart-weekly"), {"as_of": "2099-12-31"})
     assert response.status_code == 200
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from notes.models import ChampionNote, Milestone
 from people.models import Member
+from testing.fixtures import export_csv
 from testing.rollout import AS_OF
 from usage.selectors import rollout as rollout_selectors
 
@@ -126,7 +127,10 @@ def test_adoption_and_lifecycle_per_week(rollout):
     ]
 
 
-def test_an_idle_team_is_an_enablement_gap(client, viewer, rollout):
+def test_an_idle_team_is_an_enablement_gap(client, viewer, rollout, import_bytes):
+    # Alpha's a is active on the as-of day, so the data runs up to it (a later as-of day would
+    # become the last day with data).
+    assert import_bytes(export_csv({"a@example.com": 1}, day="2025-11-05")).status == "done"
     client.force_login(viewer)
 
     gaps = re.search(r'<ul id="gaps">(.*?)</ul>', page(client), re.S).group(1)
