@@ -52,3 +52,14 @@ def rollout(import_bytes, small_groups_allowed):
         member.on_roster, member.team = True, Team.objects.get_or_create(name=team)[0]
         member.seat_start, member.seat_end = start, end
         member.save()
+
+
+@pytest.fixture
+def data_through_as_of(import_bytes):
+    """Stored data up to AS_OF without changing anyone's figures: an OpenTelemetry event of nobody
+    (no email, so it counts for no one) on the as-of day, so the as-of day is not clamped back to
+    the fixture's last event (Monday 2025-11-03) and stays a Wednesday."""
+    from testing.claude_code import otel_event, otel_event_line
+
+    line = otel_event_line(otel_event(name="api_request", email="", day=AS_OF))
+    assert import_bytes(line, name="events.jsonl").status == "done"

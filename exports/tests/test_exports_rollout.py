@@ -64,7 +64,7 @@ def test_the_rollout_page_has_the_export_buttons_with_its_team_order(client, vie
 
 
 @pytest.mark.parametrize("format", ["csv", "xlsx"])
-def test_a_usage_viewer_exports_the_page_without_people(client, viewer, with_idle_seat, format):
+def test_a_usage_viewer_exports_the_page_without_people(client, viewer, with_idle_seat, data_through_as_of, format):
     client.force_login(viewer)
 
     export = export_clicked(client, view="rollout", format=format, as_of=AS_OF)

@@ -55,7 +55,7 @@ def test_the_sparkline_is_an_svg_line_with_gaps_for_hidden_days():
     assert sparkline([5]) == "" and sparkline([None, None]) == ""
 
 
-def test_the_cards_show_the_change(client, viewer, rollout):
+def test_the_cards_show_the_change(client, viewer, rollout, data_through_as_of):
     client.force_login(viewer)
 
     html = client.get(reverse("dashboard-conversations"), {"as_of": AS_OF}).content.decode()

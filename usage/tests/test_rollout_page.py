@@ -36,7 +36,7 @@ def kpi_row(html: str, key: str) -> list[str]:
     return [cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
 
-def test_the_kpi_table_compares_this_week_with_last_week_and_the_baseline(client, viewer, rollout):
+def test_the_kpi_table_compares_this_week_with_last_week_and_the_baseline(client, viewer, rollout, data_through_as_of):
     Milestone.objects.create(label="Before launch", date=date(2025, 10, 22), is_baseline=True)
     client.force_login(viewer)
 
