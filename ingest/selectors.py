@@ -33,6 +33,11 @@ def _rows(count: int, what: str) -> str:
     return f"{count:,} {'row' if count == 1 else 'rows'} {what}"
 
 
+def _rows_were(count: int, what: str) -> str:
+    """ "1 row was rejected", "26 rows older than retention were skipped" ("{}" marks the verb)."""
+    return f"{count:,} {'row' if count == 1 else 'rows'} " + what.format("was" if count == 1 else "were")
+
+
 @dataclass(frozen=True)
 class UploadOutcome:
     tone: str  # "active", "done", "warning" or "failed": the badge's colour
@@ -47,24 +52,25 @@ def upload_outcome_get(*, upload: Upload) -> UploadOutcome:
         return UploadOutcome("active", "Importing", f"Importing: {upload.progress}% of the file read")
     if upload.status == Upload.Status.FAILED:
         return UploadOutcome("failed", "Failed", f"Failed: {upload.error or 'the import stopped'}")
-    skipped = []
+    warnings = []
     if upload.rows_too_old:
-        skipped.append(_rows(upload.rows_too_old, "older than retention"))
+        warnings.append(_rows_were(upload.rows_too_old, "older than retention {} skipped"))
     if upload.rows_rejected:
-        skipped.append(_rows(upload.rows_rejected, "rejected"))
-    if not skipped:
+        warnings.append(_rows_were(upload.rows_rejected, "{} rejected"))
+    if not warnings:
         if upload.rows_imported == 0 and upload.rows_duplicate:
             return UploadOutcome("done", "Done", "Done: nothing new, every row was already stored")
         return UploadOutcome("done", "Done", f"Done: {_rows(upload.rows_imported, 'stored')}")
-    verb = "was" if len(skipped) == 1 and skipped[0].startswith("1 row ") else "were"
-    reason = " and ".join(skipped) + f" {verb} skipped"
+    reason = " and ".join(warnings)
     if upload.rows_imported == 0:
         reason += "; nothing was stored"
     return UploadOutcome("warning", "Done with warnings", f"Done with warnings: {reason}")
 
 
 def upload_format_label(*, upload: Upload) -> str:
-    return FORMAT_LABELS.get(upload.detected_format, upload.detected_format or "Not read yet")
+    if not upload.detected_format:
+        return "Not recognised" if upload.status == Upload.Status.FAILED else "Not read yet"
+    return FORMAT_LABELS.get(upload.detected_format, upload.detected_format)
 
 
 def upload_status_get(*, upload: Upload) -> dict:

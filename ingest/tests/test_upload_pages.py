@@ -112,9 +112,9 @@ def test_rejected_rows_are_a_warning_with_their_sample_and_report(client, import
 
     page = client.get(reverse("upload-detail", args=[upload.pk])).content.decode()
 
-    assert _headline(page) == "Done with warnings: 1 row rejected was skipped"
+    assert _headline(page) == "Done with warnings: 1 row was rejected"
     assert "created_at is not an ISO 8601 timestamp" in page
-    assert reverse("upload-rejected-report", args=[upload.pk]) in page
+    assert f'<a href="{reverse("upload-rejected-report", args=[upload.pk])}">Download the rejected rows (CSV)</a>' in page
 
 
 def test_a_file_that_is_not_an_export_fails_with_its_reason_in_the_headline(client, importer):
@@ -164,3 +164,20 @@ def test_the_uploads_list_shows_sizes_and_counts_formatted(client, importer, imp
 
     assert "7.0\xa0MB" in page
     assert "1,234,567" in page
+
+
+@pytest.mark.parametrize(
+    ("counts", "headline"),
+    [
+        ({"rows_imported": 1}, "Done: 1 row stored"),
+        ({"rows_imported": 3, "rows_too_old": 1}, "Done with warnings: 1 row older than retention was skipped"),
+        (
+            {"rows_imported": 0, "rows_too_old": 26, "rows_rejected": 2},
+            "Done with warnings: 26 rows older than retention were skipped and 2 rows were rejected; nothing was stored",
+        ),
+    ],
+)
+def test_the_headline_names_every_warning_in_words(counts, headline):
+    from ingest.selectors import upload_outcome_get
+
+    assert upload_outcome_get(upload=Upload(status=Upload.Status.DONE, **counts)).headline == headline
