@@ -181,3 +181,15 @@ def test_the_headline_names_every_warning_in_words(counts, headline):
     from ingest.selectors import upload_outcome_get
 
     assert upload_outcome_get(upload=Upload(status=Upload.Status.DONE, **counts)).headline == headline
+
+
+def test_the_admin_upload_page_keeps_no_stale_copy_of_the_live_counts(client, superuser, import_sample):
+    upload = import_sample("claude_enterprise_audit.csv")
+    Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.PROCESSING, progress=40, rows_read=12)
+    client.force_login(superuser)
+
+    page = client.get(reverse("admin:ingest_upload_change", args=[upload.pk])).content.decode()
+
+    assert '<h2 data-field="headline">Importing: 40% of the file read</h2>' in page
+    assert "field-status" not in page and "field-rows_read" not in page  # only the live panel shows them
+    assert f'href="{reverse("upload-detail", args=[upload.pk])}"' in page
