@@ -1,6 +1,10 @@
 """The importers' upload pages in the portal (list, upload form, one upload's progress), the
 progress JSON they poll and the rejected-row report. Upload pages show files and counts, never
-members: they note Scope.NONE for the access log."""
+members: they note Scope.NONE for the access log.
+
+Portal pages rather than an admin theme (django-unfold and the like): the portal already has its
+frame and CSS, importers then work in the same place as everyone else, and a theme would restyle
+every admin page superusers use for settings. The admin's upload pages stay, for superusers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
