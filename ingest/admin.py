@@ -2,40 +2,17 @@
 read-only event list.
 """
 
-from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
 
 from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
+from ingest.forms import UploadForm
 from ingest.models import Event, Upload
+from ingest.selectors import upload_status_get
 from ingest.services.uploads import upload_create
 from portal.models import Scope
-
-
-class UploadForm(forms.ModelForm):
-    class Meta:
-        model = Upload
-        fields = ["file", "covers_date"]
-        help_texts = {
-            "file": "The audit-log export as downloaded (ZIP), the CSV inside it, or the same events as JSON "
-            "or JSON lines; a Claude Code usage-report page, an analytics API /summaries or /users page, "
-            "OpenTelemetry collector lines, a spend report CSV or a help-desk ticket export. The format is read "
-            "from the content. Overlapping files are fine: records already stored are skipped or replaced.",
-            "covers_date": "Only for an analytics API /users page, which does not say which UTC date it covers.",
-        }
-        widgets = {"covers_date": forms.DateInput(attrs={"type": "date"})}
-
-    def clean_file(self):
-        file = self.cleaned_data["file"]
-        if file.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                f"The file is {filesizeformat(file.size)}; the limit is {filesizeformat(settings.UPLOAD_MAX_BYTES)}."
-            )
-        return file
 
 
 @admin.register(Upload)
@@ -69,8 +46,12 @@ class UploadAdmin(AccessNotedAdmin):
         url = reverse("upload-rejected-report", args=[upload.pk])
         return format_html('<a href="{}">Download all {} rejected rows (CSV)</a>', url, upload.rows_rejected)
 
+    # Shown, and kept current while the import runs, by the live panel at the top of the page;
+    # the field list below it would show them as they were when the page loaded.
+    live_fields = ("status", "progress", "rows_read", "rows_imported", "rows_duplicate", "rows_rejected", "rows_too_old")
+
     def get_fields(self, request, obj=None):
-        return ["file", "covers_date"] if obj is None else self.readonly_fields
+        return ["file", "covers_date"] if obj is None else [name for name in self.readonly_fields if name not in self.live_fields]
 
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.readonly_fields  # the add form asks for the file and its date
@@ -110,6 +91,8 @@ class UploadAdmin(AccessNotedAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["upload"] = obj
+        if obj is not None:
+            context["upload_status"] = upload_status_get(upload=obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 

@@ -5,8 +5,12 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from diff_match_patch import diff_match_patch
+from django.utils.encoding import force_str
+from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportMixin
 from import_export.forms import ImportForm
+from import_export.resources import Diff
 from import_export.results import RowResult
 
 from audit.admin_mixins import AccessNotedAdmin, ReadOnlyAdmin
@@ -86,14 +90,85 @@ class RosterEntryForm(forms.ModelForm):
         return cleaned
 
 
+ROSTER_FORMATS = [RosterCSV, RosterXLSX]  # bounded reading (people.formats)
+FORMAT_NAMES = {RosterCSV: "CSV", RosterXLSX: "Excel (XLSX)"}
+XLSX_SIGNATURE = b"PK\x03\x04"  # a workbook is a ZIP
+OLD_EXCEL_SIGNATURE = b"\xd0\xcf\x11\xe0"  # .xls (and other OLE files)
+
+
+def roster_format_detect(*, head: bytes) -> type:
+    """CSV or XLSX, from the file's first bytes (never its name, never a choice to make)."""
+    if head.startswith(OLD_EXCEL_SIGNATURE):
+        raise RosterFileRefused("This is an old Excel (.xls) workbook; save it as Excel (XLSX) or CSV and import that.")
+    return RosterXLSX if head.startswith(XLSX_SIGNATURE) else RosterCSV
+
+
 class RosterImportForm(ImportForm):
+    """The file alone: its format is read from its content, so there is nothing to pick (and no
+    guessing script, which went by the file's name)."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+        self.fields["import_file"].widget.attrs.pop("class", None)
+        self.fields["import_file"].help_text = "CSV or Excel (XLSX): the format is read from the file."
+
+    @property
+    def media(self):
+        return forms.Media()
+
     def clean_import_file(self):
         file = self.cleaned_data["import_file"]
         try:
             roster_size_check(size=file.size)
+            head = file.read(8)
+            file.seek(0)
+            self.detected_format = roster_format_detect(head=head)
         except RosterFileRefused as refused:
             raise forms.ValidationError(str(refused)) from None
         return file
+
+    def clean(self):
+        cleaned = super().clean()
+        detected = getattr(self, "detected_format", None)
+        if detected is not None:
+            cleaned["format"] = str(ROSTER_FORMATS.index(detected))
+        return cleaned
+
+
+class RosterDiff(Diff):
+    """The preview's cells with classes instead of diff_match_patch's inline styles (the CSP
+    forbids style attributes; portal.css colours .diff-added and .diff-removed)."""
+
+    TAGS = {diff_match_patch.DIFF_INSERT: "ins", diff_match_patch.DIFF_DELETE: "del", diff_match_patch.DIFF_EQUAL: "span"}
+    CLASSES = {diff_match_patch.DIFF_INSERT: "diff-added", diff_match_patch.DIFF_DELETE: "diff-removed", diff_match_patch.DIFF_EQUAL: ""}
+
+    def as_html(self):
+        cells = []
+        matcher = diff_match_patch()
+        for before, after in zip(self.left, self.right):
+            if before != after and self.new:
+                before = ""
+            parts = matcher.diff_main(force_str(before), force_str(after))
+            matcher.diff_cleanupSemantic(parts)
+            cells.append(
+                format_html_join(
+                    "",
+                    "<{}{}>{}</{}>",
+                    (
+                        (self.TAGS[op], format_html(' class="{}"', self.CLASSES[op]) if self.CLASSES[op] else "", text, self.TAGS[op])
+                        for op, text in parts
+                        if text
+                    ),
+                )
+            )
+        return cells
+
+
+class RosterPreviewResource(RosterResource):
+    def get_diff_class(self):
+        return RosterDiff
 
 
 @admin.register(RosterEntry)
@@ -106,8 +181,8 @@ class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
     """
 
     form = RosterEntryForm
-    resource_classes = [RosterResource]
-    import_formats = [RosterCSV, RosterXLSX]  # bounded reading (people.formats)
+    resource_classes = [RosterPreviewResource]
+    import_formats = ROSTER_FORMATS
     import_form_class = RosterImportForm
     import_template_name = "admin/people/rosterentry/import.html"
     skip_admin_log = False  # every imported change goes into the admin's history
@@ -156,7 +231,11 @@ class RosterEntryAdmin(ImportMixin, AccessNotedAdmin):
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
-        result = (getattr(response, "context_data", None) or {}).get("result")
+        context = getattr(response, "context_data", None) or {}
+        confirm_form = context.get("confirm_form")
+        if confirm_form is not None:  # the preview says how the file was read
+            context["detected_format"] = FORMAT_NAMES[ROSTER_FORMATS[int(confirm_form.initial["format"])]]
+        result = context.get("result")
         if result is not None:
             # The preview shows the file's rows, and the current values of the members they match.
             existing = {RowResult.IMPORT_TYPE_UPDATE, RowResult.IMPORT_TYPE_SKIP}

@@ -14,8 +14,8 @@ def home(request):
         return redirect("dashboard-overview")
     if request.user.has_perm(ACCESS_LOG_PERMISSION):
         return redirect("access-log")
-    if request.user.is_staff and request.user.has_perm("ingest.view_upload"):  # the admin is their door
-        return redirect("admin:ingest_upload_changelist")
+    if request.user.has_perm("ingest.view_upload"):
+        return redirect("uploads")
     return redirect("dashboard-overview")  # answers 403, explaining why
 
 

@@ -16,7 +16,7 @@ from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
 from usage.forms import as_of_from_query, group_from_query
 from usage.selectors import activity, claude_code, rollout
-from usage.selectors.data_health import data_health_get
+from usage.selectors.data_health import FRESH_WITHIN_DAYS, data_health_get
 from usage.tables import CodeMemberTable, MemberActivityTable, NamedCodeMemberTable, NamedMemberActivityTable
 
 LEADERBOARD_SIZE = 10
@@ -181,4 +181,4 @@ def dashboard_claude_code(request):
 def data_health(request):
     access_note(request, scope=Scope.NONE)
     health = data_health_get(timezone=request.reporting_timezone)
-    return render(request, "usage/data_health.html", {"health": health})
+    return render(request, "usage/data_health.html", {"health": health, "fresh_within_days": FRESH_WITHIN_DAYS})

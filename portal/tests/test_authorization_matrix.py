@@ -43,7 +43,7 @@ ACCESS_LOG = [L, 403, 403, 403, 200, 200]  # privacy auditors, superusers
 PORTAL = {
     "accounts/login/": [200, 200, 200, 200, 200, 200],
     "accounts/logout/": [405] * 6,  # POST only
-    "": [L, D, D, "→/admin/ingest/upload/", "→/access-log/", D],
+    "": [L, D, D, "→/uploads/", "→/access-log/", D],
     "transparency/": [L, 200, 200, 200, 200, 200],
     "dashboard/": DASHBOARD,
     "dashboard/conversations/": DASHBOARD,
@@ -65,6 +65,10 @@ PORTAL = {
     "exports/<int:export_id>/": [L, 404, 404, 403, 403, 200],
     "exports/<int:export_id>/status.json": [L, 404, 404, 403, 403, 200],
     "exports/<int:export_id>/download/": [L, 404, 404, 403, 403, 200],
+    # The importers' pages: Log importers and superusers.
+    "uploads/": [L, 403, 403, 200, 403, 200],
+    "uploads/new/": [L, 403, 403, 200, 403, 200],
+    "uploads/<int:upload_id>/": [L, 403, 403, 200, 403, 200],
     "uploads/<int:upload_id>/status.json": [403, 403, 403, 200, 403, 200],
     "uploads/<int:upload_id>/rejected.csv": [403, 403, 403, 200, 403, 200],
     "access-log/": ACCESS_LOG,

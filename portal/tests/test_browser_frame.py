@@ -45,7 +45,8 @@ def test_someone_without_admin_rights_is_sent_from_the_admin_to_the_portal(page,
 
 def test_every_page_has_the_portals_icon(page, live_server, importer):
     log_in(page, live_server, importer)
-    page.wait_for_url(f"{live_server.url}/admin/ingest/upload/")  # an admin page: its icon is /favicon.ico
+    page.wait_for_url(f"{live_server.url}/uploads/")
+    page.goto(f"{live_server.url}/admin/ingest/upload/")  # an admin page: its icon is /favicon.ico
 
     icon = page.request.get(f"{live_server.url}/favicon.ico")
     assert icon.status == 200 and icon.headers["content-type"].startswith("image/svg")

@@ -6,6 +6,9 @@ dates). A gap is a run of days, between the first and the last day with records,
 Where Anthropic's own analytics summaries were imported, a reconciliation compares their weekly
 active users with the portal's count from the imported files.
 
+A source is fresh while its newest day is at most FRESH_WITHIN_DAYS behind today (in the
+reporting timezone for the audit log, UTC for the others), stale past that.
+
 "First seen" event names are those of the last completed import (its stored events and the names
 listed in its unknown_events) that no earlier completed import had, by the same measure. Events
 removed by the retention purge no longer count as seen.
@@ -13,12 +16,13 @@ removed by the retention purge no longer count as seen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Max, Min, Sum
+from django.utils import timezone as django_timezone
 
 from ingest.importers.detect import AUDIT_FORMATS
 from ingest.models import AnalyticsSummary, CodeUsage, Event, OtelEvent, OtelPoint, SpendRow, Ticket, Upload
@@ -40,6 +44,9 @@ DATED_SOURCES = (
     ("Spend report", ("spend_report",), "date", lambda: SpendRow.objects.all(), True),
     ("Support tickets", ("support_tickets",), "created_at__date", lambda: Ticket.objects.all(), False),
 )
+# Exports are pulled daily and Anthropic computes a day the next morning: yesterday's data may
+# arrive today, so a day more than that behind is late.
+FRESH_WITHIN_DAYS = 2
 RECONCILIATION_CAUSES = (
     "Anthropic counts UTC days; the audit log's days here are in the reporting timezone.",
     "Late data: Anthropic computes a day the next morning and revises it for a few days; re-import recent days.",
@@ -71,6 +78,18 @@ class SourceHealth:
     first_seen_events: list[str] = field(default_factory=list)
     rejected_last_import: int = 0
     rejected_total: int = 0
+    freshness: str = "empty"  # "fresh", "stale", or "empty" (no data yet)
+    days_behind: int | None = None  # today minus the newest day
+
+    @property
+    def freshness_label(self) -> str:
+        if self.days_behind is None:
+            return "No data yet"
+        if self.days_behind <= 0:
+            return f"{self.freshness.capitalize()}: data through today"
+        if self.days_behind == 1:
+            return f"{self.freshness.capitalize()}: data through yesterday"
+        return f"{self.freshness.capitalize()}: the newest data is {self.days_behind:,} days old"
 
 
 @dataclass(frozen=True)
@@ -193,7 +212,20 @@ def reconciliation_get(*, timezone: str) -> Reconciliation | None:
     )
 
 
+def source_freshness_get(*, source: SourceHealth, today: date) -> SourceHealth:
+    """The source with its freshness against `today` (FRESH_WITHIN_DAYS)."""
+    if source.data_through is None:
+        return replace(source, freshness="empty", days_behind=None)
+    behind = (today - source.data_through).days
+    return replace(source, freshness="fresh" if behind <= FRESH_WITHIN_DAYS else "stale", days_behind=behind)
+
+
 def data_health_get(*, timezone: str) -> DataHealth:
-    sources = [_audit_log_health(timezone=timezone)]
-    sources += [health for source in DATED_SOURCES if (health := _dated_source_health(*source)) is not None]
+    now = django_timezone.now()
+    sources = [source_freshness_get(source=_audit_log_health(timezone=timezone), today=now.astimezone(ZoneInfo(timezone)).date())]
+    sources += [
+        source_freshness_get(source=health, today=now.astimezone(ZoneInfo("UTC")).date())
+        for source in DATED_SOURCES
+        if (health := _dated_source_health(*source)) is not None
+    ]
     return DataHealth(timezone=timezone, sources=sources, reconciliation=reconciliation_get(timezone=timezone))

@@ -81,13 +81,13 @@ def test_home_sends_usage_viewers_to_the_dashboard(client, viewer):
     assert response["Location"] == reverse("dashboard-overview")
 
 
-def test_home_sends_importers_to_the_uploads_admin(client, importer):
+def test_home_sends_importers_to_the_uploads_page(client, importer):
     client.force_login(importer)
 
     response = client.get(reverse("home"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("admin:ingest_upload_changelist")
+    assert response["Location"] == reverse("uploads")
 
 
 def test_home_sends_anonymous_visitors_to_the_login_page(client):
@@ -97,14 +97,15 @@ def test_home_sends_anonymous_visitors_to_the_login_page(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_a_non_staff_uploader_is_not_sent_to_the_admin_it_cannot_enter(client, db):
+def test_a_non_staff_uploader_is_sent_to_the_portals_uploads_not_the_admin_it_cannot_enter(client, db):
     from django.contrib.auth.models import Permission, User
 
     user = User.objects.create_user(username="uploader", password=PASSWORD)
     user.user_permissions.add(Permission.objects.get(codename="view_upload"))
     client.login(username="uploader", password=PASSWORD)
 
-    assert client.get(reverse("home"))["Location"] == reverse("dashboard-overview")
+    assert client.get(reverse("home"))["Location"] == reverse("uploads")
+    assert client.get(reverse("uploads")).status_code == 200
     page = client.get(reverse("dashboard-overview"))
     assert page.status_code == 403
     assert reverse("admin:ingest_upload_changelist") not in page.content.decode()

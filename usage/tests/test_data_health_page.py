@@ -24,7 +24,7 @@ def test_an_importer_sees_the_data_through_date_the_gaps_and_the_last_import(cli
 
     assert 'Data through <time datetime="2025-09-04">2025-09-04</time>' in html
     assert "2025-09-02 to 2025-09-03 (2 days)" in html
-    assert "audit-2025-09-04.csv, done at" in html
+    assert f'<a href="{reverse("upload-detail", args=[imported.pk])}">audit-2025-09-04.csv</a>, done at' in html
     assert "2 rows read, 2 new, 0 duplicate, 0 rejected, 0 older than retention." in html
     assert 'href="/data-health/"' in html  # the link in the user tools
 
