@@ -68,8 +68,12 @@ OVERLAPPING = """() => {
 def demo(settings) -> int:
     """The demo organisation; returns its audit-log upload's id (for the upload page)."""
     from ingest.models import Upload
+    from portal.roles import GROUP_PERMISSIONS
+    from testing.fixtures import _group
 
     settings.REPORTING_TIMEZONE = "UTC"
+    for role in GROUP_PERMISSIONS:  # the role groups, re-made if an earlier transactional test flushed them
+        _group(role)
     call_command("load_demo", "--members", "120", "--days", "120", "--events", "20000", stdout=open(os.devnull, "w"))
     return Upload.objects.order_by("pk").values_list("pk", flat=True).first()
 
@@ -82,11 +86,13 @@ def _log_in(page, live_server, login: str) -> None:
     page.wait_for_load_state("load")
 
 
-def _look(page, live_server, path: str, name: str, width: int) -> list[str]:
-    """Open `path`, wait for its charts, photograph it and say what is wrong with it."""
+def _look(page, live_server, path: str | None, name: str, width: int) -> list[str]:
+    """Open `path` (None: stay on the page, as after a redirect with a flash message), wait for its
+    charts, photograph it and say what is wrong with it."""
     page.set_viewport_size({"width": width, "height": 900})
     before = len(page.problems)
-    page.goto(f"{live_server.url}{path}")
+    if path is not None:
+        page.goto(f"{live_server.url}{path}")
     page.wait_for_load_state("networkidle")
     for canvas in page.locator("canvas[data-chart-url]").all():
         chart_ready(page, f"#{canvas.get_attribute('id')}")
@@ -126,6 +132,8 @@ def test_every_page_of_every_role_looks_right(browser, live_server, demo):
             page.fill("#id_justification", "Coaching session agreed with the member")
             page.click(".reveal-form button[type=submit]")
             page.wait_for_selector("ul.messagelist li")  # the flash message, photographed with the page
+            for width in WIDTHS:  # resizing keeps the page, and its message
+                wrong += _look(page, live_server, None, "coach-after-reveal-message", width)
             for path in AFTER_REVEAL:
                 for width in WIDTHS:
                     wrong += _look(page, live_server, path, f"{_name(login, path)}-names", width)

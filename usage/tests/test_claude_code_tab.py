@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from ingest.services.uploads import upload_create, upload_process
 from usage.selectors import claude_code
-from testing.claude_code import otel_event, otel_event_line, otel_metrics_line, usage_record, usage_report_page
+from testing.claude_code import otel_event, otel_event_line, usage_record, usage_report_page
 
 pytestmark = pytest.mark.django_db
 

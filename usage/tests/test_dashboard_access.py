@@ -58,7 +58,7 @@ def test_the_refusal_page_explains_and_points_importers_to_the_uploads(client, i
     html = response.content.decode()
     assert "You don’t have access to this page" in html
     assert "Usage viewers" in html
-    assert f'href="{reverse("admin:ingest_upload_changelist")}"' in html
+    assert f'href="{reverse("uploads")}"' in html
     assert "<h1>" in html and "Usage Portal" in html  # the portal's page, not a bare 403
 
 
@@ -69,7 +69,7 @@ def test_the_refusal_page_offers_no_uploads_link_to_people_who_cannot_upload(cli
     response = client.get(reverse("dashboard-overview"))
 
     assert response.status_code == 403
-    assert reverse("admin:ingest_upload_changelist") not in response.content.decode()
+    assert reverse("uploads") not in response.content.decode()
 
 
 def test_home_sends_usage_viewers_to_the_dashboard(client, viewer):
@@ -108,4 +108,4 @@ def test_a_non_staff_uploader_is_sent_to_the_portals_uploads_not_the_admin_it_ca
     assert client.get(reverse("uploads")).status_code == 200
     page = client.get(reverse("dashboard-overview"))
     assert page.status_code == 403
-    assert reverse("admin:ingest_upload_changelist") not in page.content.decode()
+    assert reverse("admin:ingest_upload_changelist") not in page.content.decode()  # the admin it cannot enter

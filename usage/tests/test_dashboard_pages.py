@@ -328,7 +328,7 @@ def test_with_no_data_the_pages_show_zeros_and_point_to_the_uploads(client, supe
 
         assert [card(html, key) for key in ("users", "conversations", "projects", "files")] == ["0", "0", "0", "0"]
         assert "No usage data up to 2025-09-05 yet." in html
-        assert f'href="{reverse("admin:ingest_upload_changelist")}"' in html
+        assert f'href="{reverse("uploads")}"' in html
     data = chart_json(client, "chart-daily-active-users", as_of=AS_OF)
     assert data["labels"] == [] and data["datasets"][0]["data"] == []
 
@@ -337,7 +337,7 @@ def test_the_empty_state_does_not_offer_uploads_to_viewers_who_cannot_upload(vie
     html = html_of(viewer_client, "dashboard-overview", as_of=AS_OF)
 
     assert "No usage data up to 2025-09-05 yet." in html
-    assert reverse("admin:ingest_upload_changelist") not in html
+    assert reverse("uploads") not in html
 
 
 # ---------- Ready for a strict Content-Security-Policy ----------
