@@ -24,6 +24,7 @@ def dashboard_provenance_rows(
     generated_at: datetime,
     as_of: date,
     timezone: str,
+    date_range: str = "",
     min_group_size: int,
     scope: str,
     group: str = "Whole organisation",
@@ -31,7 +32,8 @@ def dashboard_provenance_rows(
     format: str = "csv",
 ) -> list[list[Any]]:
     """The provenance block: what this is, who made it, when, from what; then, after a blank row,
-    the tables of the export: (file or sheet name, full title, number of rows)."""
+    the tables of the export: (file or sheet name, full title, number of rows). `date_range` names
+    the days of the daily tables when a range was chosen (usage.forms.DateRange.description)."""
     rows = [
         [f"{PORTAL_NAME}: {title}"],
         ["Portal", PORTAL_NAME],
@@ -40,7 +42,8 @@ def dashboard_provenance_rows(
         [
             "Period",
             f"Every day up to and including {as_of.isoformat()}; last 7 days {as_of - timedelta(days=6)} to {as_of}, "
-            f"last 30 days {as_of - timedelta(days=29)} to {as_of}",
+            f"last 30 days {as_of - timedelta(days=29)} to {as_of}"
+            + (f"; daily tables: {date_range}" if date_range else ""),
         ],
         ["As of", as_of.isoformat()],
         ["Timezone", timezone],

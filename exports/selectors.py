@@ -82,8 +82,10 @@ def export_get_for_user(*, export_id: int, user) -> Export | None:
 
 
 def export_content_get(
-    *, view: str, scope: Scope, as_of: date, timezone: str, sort: str = "", group: Group | None = None
+    *, view: str, scope: Scope, as_of: date, timezone: str, sort: str = "", group: Group | None = None, start: date | None = None
 ) -> ExportContent:
+    """The tables of `view` as of `as_of`; the daily tables hold the days from `start` (the chosen
+    range's first day; None: every day) to as-of, the other tables keep their own windows."""
     if view not in VIEWS:
         raise ValueError(f"No dashboard view {view!r} to export.")
     viewer = privacy.Viewer(scope=Scope(scope))
@@ -93,7 +95,7 @@ def export_content_get(
         return marker if value is None else value
 
     if view == "claude-code":
-        return _claude_code(viewer=viewer, as_of=as_of, timezone=timezone, sort=sort, group=group, shown=shown)
+        return _claude_code(viewer=viewer, as_of=as_of, timezone=timezone, sort=sort, group=group, shown=shown, start=start)
     if view == "rollout":
         return _rollout(viewer=viewer, as_of=as_of, timezone=timezone, sort=sort, group=group, shown=shown)
 
@@ -110,7 +112,7 @@ def export_content_get(
     ]
     if view == "overview":
         series = activity.daily_active_users_list(as_of=as_of, timezone=timezone, group=group)
-        sections.append(_series_section("Daily active users", "Active users", series, shown))
+        sections.append(_series_section("Daily active users", "Active users", series, shown, start=start))
         return ExportContent(sections=sections)
 
     windows = activity.conversation_windows_get(as_of=as_of, timezone=timezone, group=group)
@@ -125,7 +127,7 @@ def export_content_get(
         )
     )
     series = activity.daily_conversations_list(as_of=as_of, timezone=timezone, group=group)
-    sections.append(_series_section("Conversations per day", "Conversations", series, shown))
+    sections.append(_series_section("Conversations per day", "Conversations", series, shown, start=start))
     distribution = activity.conversation_distribution_get(as_of=as_of, timezone=timezone, group=group)
     sections.append(
         ExportSection(
@@ -142,8 +144,8 @@ def export_content_get(
     return _with_people(sections, viewer=viewer, as_of=as_of, timezone=timezone, sort=sort, marker=marker, group=group)
 
 
-def _series_section(title: str, label: str, series: activity.DailySeries, shown) -> ExportSection:
-    return ExportSection(title, ["Day", label], [[day, shown(value)] for day, value in series.points])
+def _series_section(title: str, label: str, series: activity.DailySeries, shown, *, start: date | None) -> ExportSection:
+    return ExportSection(title, ["Day", label], [[day, shown(value)] for day, value in series.points if start is None or day >= start])
 
 
 def _with_people(
@@ -201,7 +203,9 @@ def _ordered(rows, *, sort: str, named: bool):
     return rows.order_by(key, "email" if named else "pseudonym")
 
 
-def _claude_code(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, group: Group | None, shown) -> ExportContent:
+def _claude_code(
+    *, viewer: privacy.Viewer, as_of: date, timezone: str, sort: str, group: Group | None, shown, start: date | None
+) -> ExportContent:
     """The Claude Code tab: cards, per UTC date and per ISO week, the breakdowns, tickets, API keys
     (the organisation's view only, as on the tab) and, for individual-detail viewers, per member."""
     definitions = {**claude_code.DEFINITIONS, **claude_code.CARD_DEFINITIONS}
@@ -228,7 +232,11 @@ def _claude_code(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: st
         ExportSection(
             "Claude Code per UTC date",
             ["UTC date", "Code-active users", "Sessions", "Lines added", "Estimated cost (USD)"],
-            [[d.date, shown(d.active_users), shown(d.sessions), shown(d.lines_added), shown(d.cost_usd)] for d in days],
+            [
+                [d.date, shown(d.active_users), shown(d.sessions), shown(d.lines_added), shown(d.cost_usd)]
+                for d in days
+                if start is None or d.date >= start
+            ],
         )
     )
     hidden_weeks = not claude_code.code_shown(as_of=as_of, group=group)
@@ -260,7 +268,7 @@ def _claude_code(*, viewer: privacy.Viewer, as_of: date, timezone: str, sort: st
                 rows.append([f"{breakdown.hidden} more, each behind fewer than {privacy.min_group_size()} members (not shown)"])
         sections.append(ExportSection(title, header, rows))
     tickets = claude_code.ticket_daily_list(as_of=as_of, timezone=timezone, group=group)
-    sections.append(_series_section("Support tickets per day", "Support tickets", tickets, shown))
+    sections.append(_series_section("Support tickets per day", "Support tickets", tickets, shown, start=start))
     if group is None:
         keys = claude_code.api_key_totals_get(as_of=as_of)
         sections.append(

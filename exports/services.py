@@ -29,6 +29,7 @@ from people.groups import Group
 from portal import privacy, spreadsheets
 from portal.models import Scope
 from portal.selectors import reporting_timezone_get, retention_settings_get
+from usage.forms import DateRange
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def export_create(
     group: str = "",
     names_until: datetime | None = None,
     build_now: bool = False,
+    date_range: DateRange | None = None,
 ) -> Export:
     """Record an export request, and build it now (`build_now`, for a small export) or queue its
     build once the transaction commits.
@@ -62,6 +64,8 @@ def export_create(
     """
     expires_at = timezone.now() + timedelta(days=retention_settings_get().exports_days)
     parameters = {"as_of": as_of.isoformat(), "sort": sort, "group": group}
+    if date_range is not None and date_range.start is not None:  # the daily tables' days; none: all time
+        parameters.update(range_start=date_range.start.isoformat(), range_label=date_range.label)
     if scope == Scope.NAMED:
         if names_until is None:
             raise ValueError("A named export needs the end of the reveal it is made under.")
@@ -178,8 +182,15 @@ def _export_write(export: Export) -> None:
     as_of = date.fromisoformat(export.parameters["as_of"])
     zone = reporting_timezone_get()
     group = Group.parse(export.parameters.get("group", ""))
+    start = export.parameters.get("range_start")
+    date_range = (
+        DateRange(start=date.fromisoformat(start), end=as_of, label=export.parameters.get("range_label", "Range"))
+        if start
+        else DateRange(start=None, end=as_of, label="All time")
+    )
     content = export_content_get(
-        view=export.view, scope=export.scope, as_of=as_of, timezone=zone, sort=export.parameters.get("sort", ""), group=group
+        view=export.view, scope=export.scope, as_of=as_of, timezone=zone, sort=export.parameters.get("sort", ""), group=group,
+        start=date_range.start,
     )
     tables = [spreadsheets.Table(section.title, section.header, section.rows) for section in content.sections]
     xlsx = export.format == Export.Format.XLSX
@@ -189,6 +200,7 @@ def _export_write(export: Export) -> None:
         username=export.username,
         generated_at=timezone.now(),
         as_of=as_of,
+        date_range=date_range.description,
         timezone=zone,
         min_group_size=privacy.min_group_size(),
         scope=export.get_scope_display(),

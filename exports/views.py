@@ -32,7 +32,7 @@ from exports.services import (
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION, MEMBER_DETAIL_PERMISSION
-from usage.forms import as_of_from_query, group_from_query
+from usage.forms import as_of_from_query, group_from_query, range_from_query
 
 CONTENT_TYPES = {
     Export.Format.CSV: "application/zip",  # one CSV per table, and the provenance
@@ -41,7 +41,7 @@ CONTENT_TYPES = {
 
 
 class ExportRequestForm(forms.Form):
-    """The dashboard header's export buttons; the as-of day is read like the dashboard's own."""
+    """The dashboard header's export buttons; the as-of day, group and range are read like the dashboard's own."""
 
     view = forms.ChoiceField(choices=[(view, view) for view in VIEWS])
     format = forms.ChoiceField(choices=Export.Format.choices)
@@ -59,11 +59,13 @@ def export_create_view(request):
     viewer = privacy.viewer_for_request(request)
     scope = export_scope_get(view=view, viewer=viewer)
     group = group_from_query(request.POST)[1]
+    as_of = as_of_from_query(request.POST, timezone=request.reporting_timezone)[1]
     export = export_create(
         user=request.user,
         view=view,
         format=form.cleaned_data["format"],
-        as_of=as_of_from_query(request.POST, timezone=request.reporting_timezone)[1],
+        as_of=as_of,
+        date_range=range_from_query(request.POST, as_of=as_of)[1],
         sort=form.cleaned_data["sort"] if view in SORTED_VIEWS else "",
         scope=scope,
         group=request.POST.get("group", "") if group else "",

@@ -1,11 +1,15 @@
 """Chart data as JSON for Chart.js, built on django-chartjs's BaseLineChartView.
 
 Each view answers {"labels", "datasets": [{"label", "data"}], "timezone", "as_of", "suppressed",
-"marker", "notes", "milestones", "x_title", "y_title", "granularity", "detail_url", "detail_days"};
+"marker", "notes", "milestones", "x_title", "y_title", "granularity", "detail_url", "detail_days",
+"range", "compare_labels"};
 the series come from usage.selectors, the champion notes and milestones dated within the chart's
 days from notes.selectors (drawn as numbered markers and listed under the chart). "x_title" and
 "y_title" name the axes with their units; "granularity" is "day" or "week" (a daily chart offers a
-7-day average) or null; a click on a point opens "detail_url" with ?as_of= the point's
+7-day average) or null. A daily chart draws the days of the chosen range (usage.forms.DateRange,
+?range=); with ?compare=on a second dataset "Previous period" holds the period of the same length
+just before, aligned day by day, its own days in "compare_labels" (same index), its values hidden by
+the same rule as the page's when its as-of day was the previous period's last. A click on a point opens "detail_url" with ?as_of= the point's
 "detail_days" entry (the day itself, or the last day of the week up to the as-of day).
 When the group is smaller than the minimum group size every value is null (a gap, never a zero)
 and "suppressed" is true. Colours are left to static/usage/js/charts.js, which follows
@@ -30,7 +34,7 @@ from people.groups import Group
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
-from usage.forms import as_of_from_query, group_from_query
+from usage.forms import DateRange, as_of_from_query, group_from_query, range_from_query
 from usage.selectors import activity, claude_code, rollout
 
 
@@ -45,6 +49,7 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
     y_title = ""
     granularity: str | None = "day"
     detail_view = ""  # the URL name of the dashboard tab that a click on a point opens
+    daily = True  # a series of days (series_at), drawn over the chosen range; others override labels and data
 
     @cached_property
     def as_of(self) -> date:
@@ -59,21 +64,47 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
         return group_from_query(self.request.GET)[1]
 
     @cached_property
-    def series(self) -> activity.DailySeries:
+    def date_range(self) -> DateRange:
+        return range_from_query(self.request.GET, as_of=self.as_of)[1]
+
+    def series_at(self, as_of: date) -> activity.DailySeries:
+        """The chart's figure per day up to `as_of`, hidden as the page hides it on that as-of day."""
         raise NotImplementedError
+
+    @cached_property
+    def series(self) -> activity.DailySeries:
+        return self.series_at(self.as_of)
+
+    @cached_property
+    def points(self) -> list[tuple[date, int | None]]:
+        return [(day, value) for day, value in self.series.points if self.date_range.covers(day)]
+
+    @cached_property
+    def previous(self) -> tuple[list[str], list[int | None]] | None:
+        """The previous period's days and values, one per drawn day (None: no comparison asked)."""
+        period = self.date_range.previous
+        if period is None or not self.daily:
+            return None
+        shift = timedelta(days=self.date_range.days)
+        before = self.series_at(period.end)
+        hidden = self.suppressed or before.suppressed
+        values = dict(before.points)
+        days = [day - shift for day, _ in self.points]
+        return [day.isoformat() for day in days], [None if hidden else values.get(day) for day in days]
 
     @property
     def suppressed(self) -> bool:
         return self.series.suppressed
 
     def get_labels(self) -> list[str]:
-        return [day.isoformat() for day, _ in self.series.points]
+        return [day.isoformat() for day, _ in self.points]
 
     def get_providers(self) -> list[str]:
-        return [self.label]
+        return [self.label, "Previous period"] if self.previous else [self.label]
 
     def get_data(self) -> list[list[int | None]]:
-        return [[count for _, count in self.series.points]]
+        current = [count for _, count in self.points]
+        return [current, self.previous[1]] if self.previous else [current]
 
     def get_dataset_options(self, index, color) -> dict:
         return {}
@@ -106,6 +137,8 @@ class UsageChartView(LoginRequiredMixin, PermissionRequiredMixin, BaseLineChartV
             granularity=self.granularity,
             detail_url=self.detail_url(),
             detail_days=self.detail_days(context["labels"]) if self.detail_view else [],
+            range=self.date_range.description if self.daily else "",
+            compare_labels=self.previous[0] if self.previous else [],
             **_markers(context["labels"]),
         )
         return context
@@ -126,9 +159,8 @@ class DailyActiveUsersChart(UsageChartView):
     detail_view = "dashboard-overview"
     definition = activity.DEFINITIONS["daily_active_users"]
 
-    @cached_property
-    def series(self) -> activity.DailySeries:
-        return activity.daily_active_users_list(as_of=self.as_of, timezone=self.timezone, group=self.group)
+    def series_at(self, as_of: date) -> activity.DailySeries:
+        return activity.daily_active_users_list(as_of=as_of, timezone=self.timezone, group=self.group)
 
 
 class DailyConversationsChart(UsageChartView):
@@ -137,9 +169,8 @@ class DailyConversationsChart(UsageChartView):
     detail_view = "dashboard-conversations"
     definition = activity.DEFINITIONS["daily_conversations"]
 
-    @cached_property
-    def series(self) -> activity.DailySeries:
-        return activity.daily_conversations_list(as_of=self.as_of, timezone=self.timezone, group=self.group)
+    def series_at(self, as_of: date) -> activity.DailySeries:
+        return activity.daily_conversations_list(as_of=as_of, timezone=self.timezone, group=self.group)
 
 
 class ConversationDistributionChart(UsageChartView):
@@ -148,6 +179,7 @@ class ConversationDistributionChart(UsageChartView):
     definition = activity.DEFINITIONS["distribution"]
     y_title = "Users (people)"
     granularity = None
+    daily = False
     periods = [("last_7_days", "Last 7 days"), ("last_30_days", "Last 30 days"), ("all_time", "All time")]
 
     @cached_property
@@ -179,6 +211,7 @@ class WeeklyChart(UsageChartView):
     y_title = "People (active users, seats)"
     granularity = "week"
     detail_view = "dashboard-rollout"
+    daily = False
 
     @cached_property
     def weeks(self) -> list[rollout.WeekFigures]:
@@ -224,19 +257,13 @@ class CodeDailyChart(UsageChartView):
     figure = ""
     detail_view = "dashboard-claude-code"
 
-    @cached_property
-    def days(self) -> list[claude_code.CodeDayFigures]:
-        return claude_code.code_daily_list(as_of=self.as_of, group=self.group)
-
-    @property
-    def suppressed(self) -> bool:
-        return not claude_code.code_shown(as_of=self.as_of, group=self.group)
-
-    def get_labels(self) -> list[str]:
-        return [day.date.isoformat() for day in self.days]
-
-    def get_data(self) -> list[list[int | None]]:
-        return [[getattr(day, self.figure) for day in self.days]]
+    def series_at(self, as_of: date) -> activity.DailySeries:
+        """Only the dates with a record (not zero-filled, as code_daily_list gives them)."""
+        days = claude_code.code_daily_list(as_of=as_of, group=self.group)
+        return activity.DailySeries(
+            points=[(day.date, getattr(day, self.figure)) for day in days],
+            suppressed=not claude_code.code_shown(as_of=as_of, group=self.group),
+        )
 
     def x_title(self) -> str:
         return "UTC date"
@@ -311,6 +338,5 @@ class TicketDailyChart(UsageChartView):
     detail_view = "dashboard-claude-code"
     definition = claude_code.DEFINITIONS["tickets"]
 
-    @cached_property
-    def series(self) -> activity.DailySeries:
-        return claude_code.ticket_daily_list(as_of=self.as_of, timezone=self.timezone, group=self.group)
+    def series_at(self, as_of: date) -> activity.DailySeries:
+        return claude_code.ticket_daily_list(as_of=as_of, timezone=self.timezone, group=self.group)

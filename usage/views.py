@@ -14,7 +14,7 @@ from people.selectors import pseudonym_period_get, roster_counts_get
 from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
-from usage.forms import as_of_from_query, group_from_query
+from usage.forms import as_of_from_query, group_from_query, range_from_query
 from usage.selectors import activity, claude_code, rollout
 from usage.selectors.data_health import FRESH_WITHIN_DAYS, data_health_get
 from usage.tables import CodeMemberTable, MemberActivityTable, NamedCodeMemberTable, NamedMemberActivityTable
@@ -36,10 +36,17 @@ def _dashboard_context(request, *, tab: str) -> dict:
     timezone = request.reporting_timezone
     form, as_of, chosen = as_of_from_query(request.GET, timezone=timezone)
     group_form, group = group_from_query(request.GET)
+    range_form, date_range = range_from_query(request.GET, as_of=as_of)
     access_note(request, scope=Scope.AGGREGATE)
-    # Links between tabs keep a chosen day and group; without them they follow "today" and everyone.
+    # Links between tabs keep a chosen day, group and range; without them they follow "today", everyone and all time.
     keep = {key: value for key, value in (("as_of", as_of.isoformat() if chosen else ""), ("group", request.GET.get("group", "") if group else "")) if value}
+    keep.update(date_range.query())
     return {
+        "range_form": range_form,
+        "date_range": date_range,
+        "range_params": date_range.query(),
+        # Appended to a chart's JSON URL, after its ?as_of= (usage/templates/usage/chart.html).
+        "range_query": f"&{urlencode(date_range.query())}" if date_range.query() else "",
         "group_form": group_form,
         "group": group,
         "group_param": keep.get("group", ""),

@@ -1,6 +1,6 @@
 // Draws every <canvas data-chart-url="..."> as a Chart.js chart from the JSON that
 // usage/charts.py serves ({labels, datasets: [{label, data}], timezone, suppressed, marker, x_title,
-// y_title, granularity, detail_url, detail_days, notes, milestones, baseline}): a line chart, or bars
+// y_title, granularity, detail_url, detail_days, notes, milestones, baseline, compare_labels}): a line chart, or bars
 // with data-chart-type="bar". Null values are gaps, never zeros; a suppressed group (fewer people
 // than the minimum group size) gets a message instead of a chart. Colours follow the admin's
 // light/dark theme. Marks the canvas data-chart-ready="true" when done.
@@ -136,8 +136,12 @@
           callbacks: {
             title: (items) =>
               items.length ? items[0].label + (type === "line" ? " (" + payload.timezone + ")" : "") : "",
+            // The previous period's point names its own day: it is aligned by index, not by date.
             label: (item) =>
-              item.dataset.label + ": " + (item.dataset.average ? item.parsed.y.toFixed(1) : item.formattedValue),
+              item.dataset.label +
+              (item.dataset.compare ? " (" + payload.compare_labels[item.dataIndex] + ")" : "") +
+              ": " +
+              (item.dataset.average ? item.parsed.y.toFixed(1) : item.formattedValue),
             footer: () => (clickable(payload) ? "Click to open this " + unit + "'s figures" : ""),
           },
         },
@@ -164,6 +168,7 @@
     const drawn = payload.datasets.map((dataset, i) => ({
       label: average && i === 0 ? "Each day" : dataset.label,
       data: dataset.data,
+      compare: i === 1 && (payload.compare_labels || []).length > 0,
       borderColor: i === 0 ? withAlpha(colors.line, average ? 0.35 : 1) : withAlpha(colors.line, 0.55),
       backgroundColor: colors.fill,
       borderDash: i === 0 ? [] : [6, 4],
