@@ -200,7 +200,7 @@ def _export_write(export: Export) -> None:
         username=export.username,
         generated_at=timezone.now(),
         as_of=as_of,
-        date_range=date_range.description,
+        date_range=date_range.description if date_range.start else "",
         timezone=zone,
         min_group_size=privacy.min_group_size(),
         scope=export.get_scope_display(),
