@@ -32,7 +32,7 @@ GROUP_PERMISSIONS = {
 ROLE_DESCRIPTIONS = {
     USAGE_VIEWERS: "The usage dashboard's aggregate figures; never a per-person row.",
     INDIVIDUAL_VIEWERS: "The dashboard with per-member tables under pseudonyms; names only after a justified, logged reveal.",
-    LOG_IMPORTERS: "Uploads of audit-log exports; no usage figures.",
+    LOG_IMPORTERS: "Uploads of the exported files and their data health (records per day, the days covered); no figures about people.",
     PRIVACY_AUDITORS: "The access log, the retention settings and the purge receipts; no usage figures about individuals.",
     ROLLOUT_CHAMPIONS: "The aggregate dashboards, and dated notes about the rollout (never about people).",
 }

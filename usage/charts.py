@@ -25,6 +25,7 @@ from chartjs.views.lines import BaseLineChartView
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.http import Http404
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -35,7 +36,7 @@ from portal import privacy
 from portal.models import Scope
 from portal.roles import DASHBOARD_PERMISSION
 from usage.forms import DateRange, as_of_from_query, group_from_query, range_from_query
-from usage.selectors import activity, claude_code, rollout
+from usage.selectors import activity, claude_code, data_health, rollout
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -340,3 +341,36 @@ class TicketDailyChart(UsageChartView):
 
     def series_at(self, as_of: date) -> activity.DailySeries:
         return claude_code.ticket_daily_list(as_of=as_of, timezone=self.timezone, group=self.group)
+
+
+class SourceRecordsChart(UsageChartView):
+    """Data health: how many records one source holds per day (usage.selectors.data_health), for
+    those who import; the source is its number on the page (0: the audit log)."""
+
+    permission_required = "ingest.view_upload"
+    label = "Records"
+    y_title = "Records (count)"
+    definition = "Records stored per day: a dip or a gap is a missing or partial file."
+
+    @cached_property
+    def series(self) -> activity.DailySeries:
+        series = data_health.source_records_per_day_list(source=self.kwargs["source"], timezone=self.timezone)
+        if series is None:
+            raise Http404("No such source.")
+        return series
+
+    @cached_property
+    def points(self) -> list[tuple[date, int | None]]:
+        return self.series.points  # its own last days, whatever the dashboards' range
+
+    @cached_property
+    def previous(self) -> None:
+        return None
+
+    def x_title(self) -> str:
+        return f"Day ({self.timezone})" if self.kwargs["source"] == 0 else "UTC date"
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context.update(notes=[], milestones=[])  # a volume check: the rollout's markers do not belong
+        return context

@@ -29,4 +29,5 @@ urlpatterns = [
         name="chart-conversation-distribution",
     ),
     path("data-health/", views.data_health, name="data-health"),
+    path("data-health/charts/<int:source>.json", charts.SourceRecordsChart.as_view(), name="chart-source-records"),
 ]

@@ -79,6 +79,7 @@ PORTAL = {
     "notes/<int:note_id>/edit/": [L, 403, 403, 403, 403, 200],
     "notes/<int:note_id>/delete/": [405] * 6,  # POST only
     "data-health/": [L, 403, 403, 200, 403, 200],  # importers, superusers
+    "data-health/charts/<int:source>.json": [L, 403, 403, 200, 403, 200],
     "favicon.ico": ["→/static/portal/img/favicon.svg"] * 6,
 }
 
@@ -215,6 +216,7 @@ def concrete(route: str, objects: dict) -> str:
     path = "/" + route.replace("<int:upload_id>", str(objects["ingest/upload"].pk))
     path = path.replace("<int:export_id>", str(objects["exports/export"].pk))
     path = path.replace("<int:note_id>", str(objects["notes/championnote"].pk))
+    path = path.replace("<int:source>", "0")
     for model, obj in objects.items():
         if path.startswith(f"/admin/{model}/"):
             path = path.replace("<path:object_id>", str(obj.pk))

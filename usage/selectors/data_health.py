@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.db.models import Max, Min, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.utils import timezone as django_timezone
 
 from ingest.importers.detect import AUDIT_FORMATS
@@ -29,6 +29,8 @@ from ingest.models import AnalyticsSummary, CodeUsage, Event, OtelEvent, OtelPoi
 from ingest.services.code_imports import SKIPPED
 from portal import privacy
 from usage.models import CodeDay, DailyActivity, DailyTotal
+from usage.selectors import activity
+from usage.selectors.activity import DailySeries
 from usage.selectors.claude_code import code_active_member_days
 
 AUDIT_LOG = "Claude audit log"
@@ -79,6 +81,7 @@ class SourceHealth:
     rejected_last_import: int = 0
     rejected_total: int = 0
     freshness: str = "empty"  # "fresh", "stale", or "empty" (no data yet)
+    number: int = 0  # 0: the audit log; n: DATED_SOURCES[n - 1] (its records-per-day chart)
     days_behind: int | None = None  # today minus the newest day
 
     @property
@@ -224,8 +227,36 @@ def data_health_get(*, timezone: str) -> DataHealth:
     now = django_timezone.now()
     sources = [source_freshness_get(source=_audit_log_health(timezone=timezone), today=now.astimezone(ZoneInfo(timezone)).date())]
     sources += [
-        source_freshness_get(source=health, today=now.astimezone(ZoneInfo("UTC")).date())
-        for source in DATED_SOURCES
+        source_freshness_get(source=replace(health, number=number), today=now.astimezone(ZoneInfo("UTC")).date())
+        for number, source in enumerate(DATED_SOURCES, start=1)
         if (health := _dated_source_health(*source)) is not None
     ]
     return DataHealth(timezone=timezone, sources=sources, reconciliation=reconciliation_get(timezone=timezone))
+
+
+# --- Records per day, one chart per source ----------------------------------------------------
+
+RECORDS_CHART_DAYS = 90
+
+
+def source_records_per_day_list(*, source: int, timezone: str) -> DailySeries | None:
+    """How many records source number `source` (0: the audit log, then DATED_SOURCES in order) holds
+    per day, for the RECORDS_CHART_DAYS days up to its newest day, zero days included: a volume
+    check (a dip is a missing file), not a usage figure. None for no such source. Values None while
+    the organisation is smaller than the minimum group size, as on the dashboards."""
+    if source == 0:
+        rows = DailyTotal.objects.filter(timezone=timezone).values_list("day", "events")
+    elif 0 < source <= len(DATED_SOURCES):
+        _, _, date_field, records, _ = DATED_SOURCES[source - 1]
+        rows = records().values(date_field).annotate(n=Count("pk")).order_by().values_list(date_field, "n")
+    else:
+        return None
+    counts = dict(rows)
+    if not counts:
+        return DailySeries(points=[])
+    last = max(counts)
+    first = max(min(counts), last - timedelta(days=RECORDS_CHART_DAYS - 1))
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    if not activity.group_shown(group=None, as_of=last, timezone=timezone):
+        return DailySeries(points=[(day, None) for day in days], suppressed=True)
+    return DailySeries(points=[(day, counts.get(day, 0)) for day in days])
