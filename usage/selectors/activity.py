@@ -344,9 +344,10 @@ class Trend:
     points: list[int | None]
 
 
-def trend_of(now, before, *, period: str, series: DailySeries | None = None) -> Trend:
-    """The Trend of a figure `now`, one period after `before` (both as the selectors answer them)."""
-    change = None if now is None or before is None else round(now - before, 4)
+def trend_of(now, before, *, period: str, series: DailySeries | None = None, places: int = 4) -> Trend:
+    """The Trend of a figure `now`, one period after `before` (both as the selectors answer them),
+    the change rounded to `places` decimals (2 for shares shown in whole points)."""
+    change = None if now is None or before is None else round(now - before, places)
     points = [value for _, value in series.points[-SPARKLINE_DAYS:]] if series is not None else []
     return Trend(change=change, period=period, points=points)
 

@@ -491,8 +491,9 @@ def code_data_present(*, as_of: date) -> bool:
 
 
 def code_card_trends_get(*, as_of: date, group: Group | None = None) -> dict:
-    """The Claude Code cards' change against the window before theirs, with the code-active users
-    of the last 30 UTC dates as sparkline (usage.selectors.activity.Trend)."""
+    """The Claude Code cards' change against the window before theirs (totals: since 7 days
+    before), with the code-active users of the last 30 UTC dates as the active-user cards'
+    sparkline (usage.selectors.activity.Trend)."""
     from usage.selectors.activity import trend_of
 
     now = code_cards_get(as_of=as_of, group=group)
@@ -505,4 +506,12 @@ def code_card_trends_get(*, as_of: date, group: Group | None = None) -> dict:
     return {
         "active_users_7d": trend_of(now.active_users_7d, week.active_users_7d, period="vs the 7 days before", series=series),
         "active_users_30d": trend_of(now.active_users_30d, month.active_users_30d, period="vs the 30 days before", series=series),
+        "sessions_per_active_user_30d": trend_of(
+            now.sessions_per_active_user_30d, month.sessions_per_active_user_30d, period="vs the 30 days before"
+        ),
+        "acceptance_rate": trend_of(now.acceptance_rate, week.acceptance_rate, period="since 7 days before", places=2),
+        **{
+            key: trend_of(getattr(now, key), getattr(week, key), period="since 7 days before")
+            for key in ("lines_added", "pull_requests", "commits", "cost_usd")
+        },
     }

@@ -254,6 +254,8 @@ def rolling_trends_get(*, as_of: date, timezone: str, group: Group | None = None
         "weekly_active_users": trend(now.weekly_active_users, week.weekly_active_users, period="vs the 7 days before", series=active),
         "monthly_active_users": trend(now.monthly_active_users, month.monthly_active_users, period="vs the 30 days before", series=active),
         "seats": trend(now.seats, week.seats, period="since 7 days before"),
+        "utilisation_last_7_days": trend(now.utilisation_last_7_days, week.utilisation_last_7_days, period="vs the 7 days before", places=2),
+        "stickiness": trend(now.stickiness, month.stickiness, period="vs the 30 days before", places=2),
     }
 
 

@@ -36,6 +36,7 @@ def test_each_card_changes_against_the_period_before(rollout):
     rolling = rollout_selectors.rolling_trends_get(as_of=DAY, timezone="Europe/Berlin")
     assert rolling["weekly_active_users"].change == -1  # b; a and c in the 7 days before
     assert rolling["daily_active_users"].change == 0
+    assert set(rolling) == {"daily_active_users", "weekly_active_users", "monthly_active_users", "seats", "utilisation_last_7_days", "stickiness"}
 
 
 def test_a_hidden_figure_has_no_change_and_no_line(rollout, settings):
@@ -86,5 +87,12 @@ def test_the_claude_code_cards_change_against_the_window_before(settings):
 
     assert trends["active_users_7d"].change == 1  # ana, bo, cy against ana and bo (11-03 counts 10-28..11-03)
     assert trends["active_users_7d"].points[-2:] == [1, 2] and len(trends["active_users_7d"].points) == 30
+    # Every card has its trend; totals against a week before.
+    assert set(trends) == {
+        "active_users_7d", "active_users_30d", "sessions_per_active_user_30d", "lines_added", "acceptance_rate",
+        "pull_requests", "commits", "cost_usd",
+    }
+    assert trends["sessions_per_active_user_30d"].change is None  # nobody was code-active in the 30 days to 10-11
+    assert trends["lines_added"].change == 0 and trends["lines_added"].period == "since 7 days before"
     settings.MIN_GROUP_SIZE = 4
     assert claude_code.code_card_trends_get(as_of=date(2026, 11, 10))["active_users_7d"].change is None
