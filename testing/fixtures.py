@@ -160,14 +160,23 @@ def superuser(db) -> User:
 @pytest.fixture
 def import_bytes(db):
     """Import file content synchronously through the real pipeline; returns the finished upload."""
+    return upload_imported
 
-    def run(content: bytes, name: str = "export.csv") -> Upload:
-        upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False)
-        upload_process(upload_id=upload.pk)
-        upload.refresh_from_db()
-        return upload
 
-    return run
+def upload_imported(content: bytes, name: str = "export.csv", *, covers_date=None) -> Upload:
+    """Import file content synchronously through the real pipeline; returns the finished upload
+    (done or failed). `covers_date`: the day an analytics /users page covers."""
+    upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False, covers_date=covers_date)
+    upload_process(upload_id=upload.pk)
+    upload.refresh_from_db()
+    return upload
+
+
+def upload_imported_done(content: bytes, name: str = "report.json") -> Upload:
+    """The same, for set-ups whose file must import: fails the test with the upload's error otherwise."""
+    upload = upload_imported(content, name)
+    assert upload.status == "done", upload.error
+    return upload
 
 
 @pytest.fixture

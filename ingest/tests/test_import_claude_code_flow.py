@@ -11,7 +11,6 @@ from django.core.files.base import ContentFile
 from django.db.models import Sum
 
 from ingest.models import CodeUsage, OtelPoint, Ticket
-from ingest.services.uploads import upload_create, upload_process
 from people.models import Member
 from testing.claude_code import (
     analytics_user,
@@ -20,6 +19,7 @@ from testing.claude_code import (
     usage_record,
     usage_report_page,
 )
+from testing.fixtures import upload_imported
 from usage.models import CodeDay, CodeDayModel
 
 pytestmark = pytest.mark.django_db
@@ -27,10 +27,7 @@ DAY = "2026-11-02"
 
 
 def imported(content: bytes, name: str = "file.json", covers_date=None):
-    upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False, covers_date=covers_date)
-    upload_process(upload_id=upload.pk)
-    upload.refresh_from_db()
-    return upload
+    return upload_imported(content, name, covers_date=covers_date)
 
 
 def figures(email: str, day: str = DAY) -> dict:

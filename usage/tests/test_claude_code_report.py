@@ -8,22 +8,14 @@ import json
 from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from ingest.services.uploads import upload_create, upload_process
 from people.models import Member, Team
 from people.services import population_changed
 from testing.claude_code import otel_metrics_line, usage_record, usage_report_page
+from testing.fixtures import upload_imported_done
 
 pytestmark = pytest.mark.django_db
-
-
-def imported(content: bytes, name: str = "report.json") -> None:
-    upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False)
-    upload_process(upload_id=upload.pk)
-    upload.refresh_from_db()
-    assert upload.status == "done", upload.error
 
 
 def report(**options) -> dict:
@@ -34,7 +26,7 @@ def report(**options) -> dict:
 
 @pytest.fixture
 def code_usage(small_groups_allowed):
-    imported(
+    upload_imported_done(
         usage_report_page(
             # ana: two terminals on 11-02 (summed), a record of zeros on 11-03 (no activity).
             usage_record(day="2026-11-02", email="ana@example.com", terminal="vscode", sessions=2, added=100, removed=10,
@@ -48,7 +40,7 @@ def code_usage(small_groups_allowed):
         )
     )
     # OpenTelemetry for ana on 11-02 is ignored (the usage report decides); cy has only OpenTelemetry.
-    imported(
+    upload_imported_done(
         otel_metrics_line(email="ana@example.com", day="2026-11-02", sessions=7, added=700)
         + otel_metrics_line(email="cy@example.com", day="2026-11-03", sessions=1, added=5),
         "otel.jsonl",

@@ -9,12 +9,11 @@ import re
 from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from ingest.services.uploads import upload_create, upload_process
-from usage.selectors import claude_code
 from testing.claude_code import otel_event, otel_event_line, usage_record, usage_report_page
+from testing.fixtures import upload_imported_done
+from usage.selectors import claude_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,18 +21,11 @@ AS_OF = date(2026, 11, 3)
 PEOPLE = ["ana", "bo", "cy", "dee"]
 
 
-def imported(content: bytes, name: str = "report.json") -> None:
-    upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False)
-    upload_process(upload_id=upload.pk)
-    upload.refresh_from_db()
-    assert upload.status == "done", upload.error
-
-
 @pytest.fixture
 def code_usage(settings):
     """Four members on two UTC dates; k = 2 unless a test says otherwise."""
     settings.MIN_GROUP_SIZE = 2
-    imported(
+    upload_imported_done(
         usage_report_page(
             usage_record(day="2026-11-02", email="ana@example.com", terminal="vscode", sessions=2, added=100, removed=10,
                          commits=1, prs=1, accepted=8, rejected=2, models=(("claude-sonnet-4-5", 1000, 250),)),
@@ -48,7 +40,7 @@ def code_usage(settings):
             usage_record(day="2026-11-02", api_key="ci-bot", sessions=50, added=5000, models=(("claude-haiku-4-5", 9, 1234),)),
         )
     )
-    imported(
+    upload_imported_done(
         otel_event_line(
             otel_event(name="plugin_installed", email="ana@example.com", day="2026-11-02", plugin="review-kit", sequence=1),
             otel_event(name="plugin_loaded", email="bo@example.com", day="2026-11-03", plugin="review-kit", sequence=2),
@@ -123,13 +115,13 @@ def html_of(client, **query) -> str:
 
 
 def card(html: str, key: str) -> str:
-    match = re.search(rf'data-figure="{key}".*?<div class="card-value[^"]*"[^>]*>([^<]*)</div>', html, re.S)
+    match = re.search(rf'data-figure="{key}".*?<div class="card-value[^"]*"[^>]*>([^<]*)</div>', html, re.DOTALL)
     assert match, f"no {key} card"
     return match.group(1).strip()
 
 
 def table_of(html: str, table_id: str) -> str:
-    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.S)
+    match = re.search(rf'<table[^>]*id="{table_id}".*?</table>', html, re.DOTALL)
     assert match, f"no {table_id} table"
     return match.group(0)
 
@@ -257,10 +249,10 @@ def test_the_tab_has_no_inline_scripts_or_styles(client, detail_viewer, code_usa
     client.force_login(detail_viewer)
     html = html_of(client)
 
-    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.S | re.I)
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", html, re.DOTALL | re.IGNORECASE)
     assert scripts, "the charts need their scripts"
     for attrs, body in scripts:
         assert "src=" in attrs and body.strip() == "", f"inline script: {attrs} {body[:80]}"
-    assert not re.search(r"<style\b", html, re.I)
-    assert not re.search(r"\sstyle\s*=", html, re.I)
-    assert not re.search(r"\son[a-z]+\s*=", html, re.I), "inline event handler"
+    assert not re.search(r"<style\b", html, re.IGNORECASE)
+    assert not re.search(r"\sstyle\s*=", html, re.IGNORECASE)
+    assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE), "inline event handler"

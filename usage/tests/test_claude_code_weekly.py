@@ -8,20 +8,12 @@ import io
 import json
 
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from ingest.services.uploads import upload_create, upload_process
 from testing.claude_code import usage_record, usage_report_page
+from testing.fixtures import upload_imported_done
 
 pytestmark = pytest.mark.django_db
-
-
-def imported(content: bytes, name: str) -> None:
-    upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False)
-    upload_process(upload_id=upload.pk)
-    upload.refresh_from_db()
-    assert upload.status == "done", upload.error
 
 
 def plugin_event_line(*, email: str, at_nanos: str) -> bytes:
@@ -40,7 +32,7 @@ def plugin_event_line(*, email: str, at_nanos: str) -> bytes:
 @pytest.fixture
 def week_data(small_groups_allowed, settings):
     settings.REPORTING_TIMEZONE = "Europe/Berlin"
-    imported(
+    upload_imported_done(
         usage_report_page(
             usage_record(day="2026-10-21", email="ana@example.com", sessions=2),  # W43
             usage_record(day="2026-10-26", email="ana@example.com", sessions=3),  # W44
@@ -49,8 +41,8 @@ def week_data(small_groups_allowed, settings):
         ),
         "report.json",
     )
-    imported(plugin_event_line(email="ana@example.com", at_nanos="1793145600000000000"), "events.jsonl")  # 2026-10-28 00:00 UTC
-    imported(
+    upload_imported_done(plugin_event_line(email="ana@example.com", at_nanos="1793145600000000000"), "events.jsonl")  # 2026-10-28 00:00 UTC
+    upload_imported_done(
         b"id,created_at,requester_email,tags\n"
         b"T-1,2026-10-25T22:30:00Z,bo@example.com,claude-code\n"  # 23:30 on Sunday 25 October in Berlin: W43
         b"T-2,2026-10-25T23:30:00Z,bo@example.com,claude-code\n"  # 00:30 on Monday 26 October: W44

@@ -9,29 +9,21 @@ import re
 from datetime import date
 
 import pytest
-from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from exports.models import Export
 from exports.services import export_build
-from ingest.services.uploads import upload_create, upload_process
 from notes.models import ChampionNote
 from people.models import Member, Team
 from people.services import population_changed
 from portal.models import Scope
 from testing.claude_code import otel_event, otel_event_line, usage_record, usage_report_page
 from testing.exports import downloaded_rows, export_made, section, titles
+from testing.fixtures import upload_imported_done
 
 pytestmark = pytest.mark.django_db
 
 AS_OF = date(2026, 11, 11)  # a Wednesday: ISO week 2026-W46 runs from 11-09 to 11-15
-
-
-def imported(content: bytes, name: str) -> None:
-    upload = upload_create(file=ContentFile(content, name=name), name=name, queue=False)
-    upload_process(upload_id=upload.pk)
-    upload.refresh_from_db()
-    assert upload.status == "done", upload.error
 
 
 @pytest.fixture
@@ -40,7 +32,7 @@ def code_weeks(settings):
     as-of day: ana 1, cy 4, dee 2; cy and dee load a plugin; three tagged tickets in Berlin days."""
     settings.MIN_GROUP_SIZE = 2
     settings.REPORTING_TIMEZONE = "Europe/Berlin"
-    imported(
+    upload_imported_done(
         usage_report_page(
             usage_record(day="2026-11-03", email="ana@example.com", sessions=2, added=10),
             usage_record(day="2026-11-08", email="bo@example.com", sessions=1),
@@ -51,14 +43,14 @@ def code_weeks(settings):
         ),
         "report.json",
     )
-    imported(
+    upload_imported_done(
         otel_event_line(
             otel_event(name="plugin_loaded", email="cy@example.com", day="2026-11-10", plugin="review-kit", sequence=1),
             otel_event(name="plugin_installed", email="dee@example.com", day="2026-11-11", plugin="review-kit", sequence=2),
         ),
         "events.jsonl",
     )
-    imported(
+    upload_imported_done(
         b"id,created_at,requester_email,tags\n"
         b"T-1,2026-11-08T23:30:00Z,cy@example.com,claude-code\n"  # 00:30 on Monday 11-09 in Berlin: W46
         b"T-2,2026-11-10T09:00:00Z,dee@example.com,claude-code\n"
@@ -242,7 +234,7 @@ def test_someone_seen_only_in_claude_code_cannot_be_subtracted_out(client, viewe
     from people.selectors import groups_hidden_get
 
     assert groups_hidden_get() == frozenset()
-    imported(usage_report_page(usage_record(day="2026-11-10", email="eve@example.com", sessions=5)), "eve.json")
+    upload_imported_done(usage_report_page(usage_record(day="2026-11-10", email="eve@example.com", sessions=5)), "eve.json")
 
     assert groups_hidden_get() & {Group("team", "Alpha"), Group("team", "Beta")}
     client.force_login(viewer)
