@@ -32,3 +32,9 @@ AUTHENTICATION_BACKENDS = [  # noqa: F405
 # Secure as in production: Chromium sends them to http://localhost, the test client ignores the flag.
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+
+# SQLite: a test database in a file, not in memory, so the live server's threads each get their own
+# connection as a deployment's requests do (an in-memory database is one connection shared by all,
+# which wedges when a page asks for several charts at once).
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}  # noqa: F405

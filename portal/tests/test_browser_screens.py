@@ -31,9 +31,9 @@ PAGES = {
     "viewer": [*DASHBOARDS, "/notes/", "/transparency/"],
     "coach": [*DASHBOARDS, "/dashboard/names/reveal/"],
     "champion": ["/dashboard/rollout/", "/notes/", "/notes/add/"],
-    # Data health is left out: its five charts, asked for at once, wedge the test server's one shared
-    # in-memory SQLite connection ("database table is locked"); usage/tests/test_data_health_*.py test it.
-    "importer": ["/uploads/", "/uploads/new/", "/uploads/<demo>/", "/admin/people/rosterentry/import/", "/transparency/"],
+    "importer": [
+        "/uploads/", "/uploads/new/", "/uploads/<demo>/", "/data-health/", "/admin/people/rosterentry/import/", "/transparency/",
+    ],
     "auditor": ["/access-log/", "/admin/retention/purgereceipt/", "/transparency/"],
     "admin": ["/admin/", "/dashboard/rollout/"],
 }
@@ -120,10 +120,6 @@ def test_every_page_of_every_role_looks_right(browser, live_server, demo):
         context = browser.new_context(viewport={"width": WIDTHS[0], "height": 900})
         page = context.new_page()
         page.set_default_timeout(15_000)
-        # One data request at a time: the test server shares one in-memory SQLite connection
-        # between its threads, and a page's charts asked for at once can wedge it (sync route
-        # handlers run one by one). A deployment has a connection per request and no such limit.
-        context.route("**/*.json*", lambda route: route.fulfill(response=route.fetch()))
         page.problems = []
         page.on("console", lambda message, page=page: message.type == "error" and page.problems.append(f"console: {message.text}"))
         page.on("pageerror", lambda error, page=page: page.problems.append(f"page error: {error}"))
