@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import Q
 
 from ingest.models import CodeModelUsage, CodeSource, CodeUsage, OtelPoint
@@ -43,77 +44,81 @@ CHUNK = 500  # member-dates decided per round of queries
 
 def code_days_refresh(*, member_dates: Iterable[tuple[int, date]]) -> None:
     pairs = sorted(set(member_dates))
-    for start in range(0, len(pairs), CHUNK):
-        _refresh(set(pairs[start : start + CHUNK]))
+    if not pairs:
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The touched member-dates in a temporary table, so that each step is one set-based statement.
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_PAIRS} (member_id bigint NOT NULL, date date NOT NULL)")
+        cursor.execute(f"DELETE FROM {_PAIRS}")
+        ops = connection.ops
+        for start in range(0, len(pairs), CHUNK):
+            cursor.executemany(
+                f"INSERT INTO {_PAIRS} (member_id, date) VALUES (%s, %s)",
+                [(member_id, ops.adapt_datefield_value(day)) for member_id, day in pairs[start : start + CHUNK]],
+            )
+        for model in (CodeDay, CodeDayModel):
+            table = model._meta.db_table
+            cursor.execute(
+                f"DELETE FROM {table} WHERE EXISTS "
+                f"(SELECT 1 FROM {_PAIRS} p WHERE p.member_id = {table}.member_id AND p.date = {table}.date)"
+            )
+        cursor.execute(_INSERT_REPORTED_DAYS)
+        cursor.execute(_INSERT_REPORTED_MODELS)
+        # The rest fall back on OpenTelemetry: few points per member-date, summed in Python.
+        cursor.execute(
+            f"SELECT p.member_id, p.date FROM {_PAIRS} p WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {CodeUsage._meta.db_table} u WHERE u.member_id = p.member_id AND u.date = p.date "
+            f"AND u.source IN ('{CodeSource.USAGE_REPORT}', '{CodeSource.ANALYTICS}'))"
+        )
+        otel_only = [(member_id, _as_date(day)) for member_id, day in cursor.fetchall()]
+        cursor.execute(f"DELETE FROM {_PAIRS}")
+    for start in range(0, len(otel_only), CHUNK):
+        _refresh_from_otel(set(otel_only[start : start + CHUNK]))
 
 
-def _in_pairs(pairs: set[tuple[int, date]]) -> Q:
-    return Q(member_id__in={m for m, _ in pairs}, date__in={d for _, d in pairs})
+_PAIRS = "code_days_touched"
+# The deciding reported source of a member-date: the usage report, else the analytics API.
+_DECIDING_SOURCE = f"""
+    (SELECT CASE MIN(CASE s.source WHEN '{CodeSource.USAGE_REPORT}' THEN 1 WHEN '{CodeSource.ANALYTICS}' THEN 2 END)
+            WHEN 1 THEN '{CodeSource.USAGE_REPORT}' WHEN 2 THEN '{CodeSource.ANALYTICS}' END
+     FROM {CodeUsage._meta.db_table} s WHERE s.member_id = u.member_id AND s.date = u.date)
+"""
+_INSERT_REPORTED_DAYS = f"""
+INSERT INTO {CodeDay._meta.db_table} (member_id, date, terminal, source, {", ".join(FIGURES)}, cost_cents)
+SELECT u.member_id, u.date, u.terminal, u.source, {", ".join(f"u.{f}" for f in FIGURES)}, u.cost_cents
+FROM {CodeUsage._meta.db_table} u JOIN {_PAIRS} p ON p.member_id = u.member_id AND p.date = u.date
+WHERE u.source = {_DECIDING_SOURCE}
+"""
+_INSERT_REPORTED_MODELS = f"""
+INSERT INTO {CodeDayModel._meta.db_table} (member_id, date, model, {", ".join(TOKENS)}, cost_cents)
+SELECT u.member_id, u.date, m.model, {", ".join(f"SUM(m.{t})" for t in TOKENS)}, SUM(m.cost_cents)
+FROM {CodeModelUsage._meta.db_table} m
+JOIN {CodeUsage._meta.db_table} u ON u.id = m.usage_id
+JOIN {_PAIRS} p ON p.member_id = u.member_id AND p.date = u.date
+WHERE u.source = {_DECIDING_SOURCE}
+GROUP BY u.member_id, u.date, m.model
+"""
 
 
-def _refresh(pairs: set[tuple[int, date]]) -> None:
-    narrowed = _in_pairs(pairs)
-    for model in (CodeDay, CodeDayModel):
-        doomed = [pk for pk, m, d in model.objects.filter(narrowed).values_list("pk", "member_id", "date") if (m, d) in pairs]
-        for start in range(0, len(doomed), 900):
-            model.objects.filter(pk__in=doomed[start : start + 900]).delete()
+def _as_date(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
 
-    reported = defaultdict(list)  # (member, date) → {source: [CodeUsage values]}
-    for row in CodeUsage.objects.filter(narrowed, member__isnull=False).values(
-        "id", "source", "member_id", "date", "terminal", *FIGURES, "cost_cents"
-    ):
-        key = (row["member_id"], row["date"])
-        if key in pairs:
-            reported[key].append(row)
+
+def _refresh_from_otel(pairs: set[tuple[int, date]]) -> None:
     points = defaultdict(list)
+    narrowed = Q(member_id__in={m for m, _ in pairs}, date__in={d for _, d in pairs})
     for row in OtelPoint.objects.filter(narrowed).values("member_id", "date", "metric", "kind", "terminal", "model", "value"):
         key = (row["member_id"], row["date"])
         if key in pairs:
             points[key].append(row)
-
     days: list[CodeDay] = []
     models: list[CodeDayModel] = []
-    usage_ids_for_models: dict[int, tuple[int, date]] = {}
-    for member_id, day in pairs:
-        rows = reported.get((member_id, day), [])
-        source = next((s for s in PRECEDENCE[:2] if any(r["source"] == s for r in rows)), None)
-        if source is not None:
-            for row in rows:
-                if row["source"] != source:
-                    continue
-                days.append(
-                    CodeDay(
-                        member_id=member_id,
-                        date=day,
-                        terminal=row["terminal"],
-                        source=source,
-                        cost_cents=row["cost_cents"],
-                        **{f: row[f] for f in FIGURES},
-                    )
-                )
-                usage_ids_for_models[row["id"]] = (member_id, day)
-        elif (member_id, day) in points:
-            otel_days, otel_models = _from_otel(member_id, day, points[(member_id, day)])
-            days.extend(otel_days)
-            models.extend(otel_models)
-    if usage_ids_for_models:
-        models.extend(_models_of_usage(usage_ids_for_models))
+    for member_id, day in sorted(points):
+        otel_days, otel_models = _from_otel(member_id, day, points[(member_id, day)])
+        days.extend(otel_days)
+        models.extend(otel_models)
     CodeDay.objects.bulk_create(days)
     CodeDayModel.objects.bulk_create(models)
-
-
-def _models_of_usage(usage_ids: dict[int, tuple[int, date]]) -> list[CodeDayModel]:
-    summed: dict[tuple[int, date, str], dict] = {}
-    ids = list(usage_ids)
-    for start in range(0, len(ids), 900):
-        for row in CodeModelUsage.objects.filter(usage_id__in=ids[start : start + 900]).values(
-            "usage_id", "model", *TOKENS, "cost_cents"
-        ):
-            member_id, day = usage_ids[row["usage_id"]]
-            total = summed.setdefault((member_id, day, row["model"]), dict.fromkeys((*TOKENS, "cost_cents"), 0))
-            for name in (*TOKENS, "cost_cents"):
-                total[name] += row[name]
-    return [CodeDayModel(member_id=m, date=d, model=model, **values) for (m, d, model), values in summed.items()]
 
 
 def _from_otel(member_id: int, day: date, points: list[dict]) -> tuple[list[CodeDay], list[CodeDayModel]]:
