@@ -110,7 +110,9 @@ def app_role_grant(sender, using, apps=None, **kwargs) -> None:
         cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {quote(schema)} TO {quote(role)}")
         for model in global_apps.get_models():
             for function in getattr(model, "APP_ROLE_FUNCTIONS", ()):
-                cursor.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {quote(role)}")
+                cursor.execute("SELECT to_regprocedure(%s)", [function])
+                if cursor.fetchone()[0]:  # not there when migrated back past the migration that makes it
+                    cursor.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {quote(role)}")
             privileges = getattr(model, "APP_ROLE_PRIVILEGES", None)
             if privileges is None:
                 continue
