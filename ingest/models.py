@@ -112,6 +112,8 @@ class Event(models.Model):
     )
     dedupe_key = models.CharField(max_length=32, unique=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         db_table = "analytics_event"
         indexes = [
@@ -119,8 +121,6 @@ class Event(models.Model):
             # Counts and time span of one upload's events, read from the index alone.
             models.Index(fields=["upload", "occurred_at"], name="event_upload_occurred_at"),
         ]
-
-    objects = EventQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"{self.event} at {self.occurred_at:%Y-%m-%d %H:%M}"
