@@ -8,6 +8,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from ingest.db import FUNCTIONS as EVENT_PARTITION_FUNCTIONS
+from ingest.db import event_partitions_ensure
+
 # What the import reads from an audit-log export but never keeps (the transparency page shows this).
 NEVER_STORED = [
     "IP addresses",
@@ -69,7 +72,20 @@ class Upload(models.Model):
         return self.original_name or f"Upload {self.pk}"
 
 
+class EventQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if objs:  # PostgreSQL: the months' partitions first (ingest/db.py); the import paths call it themselves
+            instants = [obj.occurred_at for obj in objs]
+            event_partitions_ensure(first=min(instants), last=max(instants))
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Event(models.Model):
+    # Two-role PostgreSQL (portal.db.app_role_grant): the app role makes and drops partitions only
+    # through the SECURITY DEFINER functions the owner made (ingest/db.py).
+    APP_ROLE_FUNCTIONS = EVENT_PARTITION_FUNCTIONS
+
     occurred_at = models.DateTimeField(help_text="UTC instant")
     event = models.CharField(max_length=100, help_text="Event name as exported")
     # No database-level foreign keys on the two high-volume tables: checking them costs more than
@@ -96,6 +112,8 @@ class Event(models.Model):
     )
     dedupe_key = models.CharField(max_length=32, unique=True)
 
+    objects = EventQuerySet.as_manager()
+
     class Meta:
         db_table = "analytics_event"
         indexes = [
@@ -106,6 +124,10 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        event_partitions_ensure(first=self.occurred_at, last=self.occurred_at)
+        super().save(*args, **kwargs)
 
 
 # --- Claude Code, analytics API, spend and tickets (formats.md §3–§5) --------------------------------

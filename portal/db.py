@@ -90,7 +90,7 @@ def app_role_grant(sender, using, apps=None, **kwargs) -> None:
     """post_migrate, two-role PostgreSQL (DATABASE_APP_ROLE set): `migrate`, run as the owner
     role, grants the app role what it may do: everything on every table and sequence, except on
     the models that declare APP_ROLE_PRIVILEGES (the append-only ones), where it gets only those,
-    and EXECUTE on the functions named in their APP_ROLE_FUNCTIONS. Nothing when run as the app."""
+    and EXECUTE on the functions named in any model's APP_ROLE_FUNCTIONS. Nothing when run as the app."""
     from django.apps import apps as global_apps
     from django.conf import settings
     from django.db import connections
@@ -109,14 +109,16 @@ def app_role_grant(sender, using, apps=None, **kwargs) -> None:
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {quote(schema)} TO {quote(role)}")
         cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {quote(schema)} TO {quote(role)}")
         for model in global_apps.get_models():
+            for function in getattr(model, "APP_ROLE_FUNCTIONS", ()):
+                cursor.execute("SELECT to_regprocedure(%s)", [function])
+                if cursor.fetchone()[0]:  # not there when migrated back past the migration that makes it
+                    cursor.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {quote(role)}")
             privileges = getattr(model, "APP_ROLE_PRIVILEGES", None)
             if privileges is None:
                 continue
             table = quote(model._meta.db_table)
             cursor.execute(f"REVOKE ALL ON {table} FROM {quote(role)}")
             cursor.execute(f"GRANT {privileges} ON {table} TO {quote(role)}")
-            for function in getattr(model, "APP_ROLE_FUNCTIONS", ()):
-                cursor.execute(f"GRANT EXECUTE ON FUNCTION {function} TO {quote(role)}")
 
 
 def append_only_triggers_sql(

@@ -31,6 +31,7 @@ from django.utils import timezone
 from audit.models import AccessRecord
 from audit.services import access_log_purge
 from exports.models import Export
+from ingest.db import event_partitions_drop
 from ingest.models import (
     AnalyticsChatDay,
     AnalyticsSummary,
@@ -134,8 +135,9 @@ def _batches_delete(queryset: QuerySet, *, batch_size: int, counts: dict, lock: 
     while True:
         with transaction.atomic():
             lock()
-            # One statement: DELETE … WHERE id IN (SELECT id … LIMIT n).
-            deleted, _ = queryset.model.objects.filter(pk__in=queryset.values("pk")[:batch_size]).delete()
+            # One statement: DELETE … WHERE <condition> AND id IN (SELECT id … LIMIT n); the condition
+            # repeated outside lets PostgreSQL look only in the partitions it can match.
+            deleted, _ = queryset.filter(pk__in=queryset.values("pk")[:batch_size]).delete()
         counts["rows"] += deleted
         if not deleted:
             return
@@ -159,6 +161,10 @@ def _raw_events_purge(*, cutoff: Cutoff, dry_run: bool, counts: dict, batch_size
     if dry_run:
         counts["rows"] = sum(old.count() for old in olds)
         return
+    # PostgreSQL: whole expired months go at once (detached and dropped, ingest/db.py); the
+    # batches below are then left with the boundary month only.
+    for rows in event_partitions_drop(before=cutoff.first_instant_kept):
+        counts["rows"] += rows
     for old in olds:
         _batches_delete(old, batch_size=batch_size, counts=counts)
 

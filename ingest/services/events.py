@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.db import connection
 
+from ingest.db import event_conflict_columns, event_partitions_ensure
 from ingest.importers.audit_log import AuditRecord, sqlite_instant
 from ingest.models import Event
 
@@ -14,6 +15,9 @@ _COLUMNS = "occurred_at, event, member_id, entity_type, entity_id, client_platfo
 
 def event_bulk_insert(*, records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int) -> int:
     """Insert the records; return how many were new. Call inside a transaction."""
+    if records:
+        instants = [r.occurred_at for r in records]
+        event_partitions_ensure(first=min(instants), last=max(instants))
     if connection.vendor == "postgresql":
         return _insert_postgresql(records, member_ids, upload_id)
     return _insert_generic(records, member_ids, upload_id)
@@ -39,7 +43,7 @@ def _insert_generic(records: Sequence[AuditRecord], member_ids: dict[str, int], 
     ]
     sql = (
         f"INSERT INTO {Event._meta.db_table} ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (dedupe_key) DO NOTHING"
+        f"ON CONFLICT {event_conflict_columns()} DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
@@ -74,7 +78,7 @@ def _insert_postgresql(records: Sequence[AuditRecord], member_ids: dict[str, int
                 )
         cursor.execute(
             f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM event_import_stage "
-            "ON CONFLICT (dedupe_key) DO NOTHING"
+            f"ON CONFLICT {event_conflict_columns()} DO NOTHING"
         )
         inserted = cursor.rowcount
         cursor.execute("TRUNCATE event_import_stage")
