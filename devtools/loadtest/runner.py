@@ -39,7 +39,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
@@ -179,7 +179,8 @@ def _urls_list(write) -> list[tuple[str, str]]:
         from devtools.demo import demo_roster_apply
 
         started = time.perf_counter()
-        demo_roster_apply(seed=7)
+        with transaction.atomic():  # one commit, not two per member
+            demo_roster_apply(seed=7)
         write(f"  The members had no roster: gave them the demo's teams and cohorts ({time.perf_counter() - started:.0f} s).")
         team = Team.objects.filter(members__in=on_roster).order_by("name").values_list("name", flat=True).first()
         cohort = Cohort.objects.filter(members__in=on_roster).order_by("name").values_list("name", flat=True).first()
