@@ -42,7 +42,7 @@ class Run:
     window_ended: float | None = None
     stopping = False
     stopped = 0
-    samples: list[tuple[str, float, int, str]] = []  # name, ms, status (0: no response), error
+    samples: list[tuple[str, float, int, str, float]] = []  # name, ms, status (0: none), error, time.time() answered
     sign_in_failures: list[str] = []
 
 
@@ -108,7 +108,7 @@ class Viewer(FastHttpUser):
                 response.failure(error)
             else:
                 response.success()
-        Run.samples.append((name, elapsed, response.status_code, error))
+        Run.samples.append((name, elapsed, response.status_code, error, time.time()))
 
     def on_stop(self) -> None:
         Run.stopped += 1

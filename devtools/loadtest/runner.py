@@ -65,7 +65,7 @@ CHARTS = [
 ]
 # Deadlines of the steps around the window, in seconds.
 SERVER_START_SECONDS = 60
-SIGN_IN_SECONDS = 60
+SIGN_IN_SECONDS = 120  # 50 password checks (PBKDF2) on a busy 2-core machine take a while
 STOP_SECONDS = 30
 
 
@@ -355,8 +355,8 @@ def _percentile(values: list[float], share: float) -> float:
 def _figures(results: dict, records, *, label: str, users: int, seconds: int, locust: dict, sampler: CpuSampler | None) -> dict:
     samples = results["samples"]
     window = (results["window_ended"] - results["window_started"]) if results["window_started"] else 0.0
-    times = [ms for _, ms, _, _ in samples]
-    errors = [(name, status, error) for name, _, status, error in samples if error]
+    times = [ms for _, ms, _, _, _ in samples]
+    errors = [(name, status, error) for name, _, status, error, _ in samples if error]
     errors_total = len(errors) + len(results["sign_in_failures"])
     requested = len(samples)
     recorded = records.count()
@@ -368,7 +368,10 @@ def _figures(results: dict, records, *, label: str, users: int, seconds: int, lo
         for view in set(requested_by_view) | set(recorded_by_view)
         if requested_by_view.get(view, 0) != recorded_by_view.get(view, 0)
     }
-    rps = requested / window if window else 0.0
+    # Throughput counts the answers within the window; the requests still open at its end are
+    # answered after it (each user stops between requests), and count in the timings and the log check.
+    answered_in_window = sum(1 for *_, answered in samples if answered <= results["window_ended"])
+    rps = answered_in_window / window if window else 0.0
     p50, p95, p99 = (_percentile(times, share) for share in (0.50, 0.95, 0.99))
     cpu = sampler.between(results["window_started"], results["window_ended"]) if sampler and results["window_started"] else None
     if cpu and connection.vendor != "postgresql":
@@ -382,15 +385,15 @@ def _figures(results: dict, records, *, label: str, users: int, seconds: int, lo
         {"figure": f"{prefix}load p50", "value": round(p50, 1), "unit": "ms", "target": "-", "ok": None, "note": note},
         {"figure": f"{prefix}load p99", "value": round(p99, 1), "unit": "ms", "target": "-", "ok": None, "note": note},
         {"figure": f"{prefix}load throughput", "value": round(rps, 2), "unit": "req/s", "target": "-", "ok": None,
-         "note": f"{requested} requests in {window:.1f} s"},
+         "note": f"{answered_in_window} answered in the {window:.0f} s window, {requested - answered_in_window} more after it"},
         {"figure": f"{prefix}load errors", "value": errors_total, "unit": "requests", "target": "0",
          "ok": errors_total == 0 and requested > 0, "note": "; ".join(sorted({f"{n}: {e}" for n, _, e in errors})[:5])},
         {"figure": f"{prefix}load access records", "value": recorded, "unit": "records",
          "target": f"= {requested} (one per request)", "ok": recorded == requested and not view_mismatches,
          "note": "per view: " + (json.dumps(view_mismatches) if view_mismatches else "all match")},
     ]  # fmt: skip
-    if cpu and requested:
-        in_window = requested * cpu["seconds"] / window  # requests answered between the two samples, about
+    if cpu and answered_in_window:
+        in_window = answered_in_window * cpu["seconds"] / window  # requests answered between the two samples, about
         web = cpu["web_cpu_seconds"] / in_window * 1000
         pg = cpu["postgres_cpu_seconds"] / in_window * 1000 if cpu["postgres_cpu_seconds"] is not None else None
         machine = cpu["machine"]
@@ -401,7 +404,7 @@ def _figures(results: dict, records, *, label: str, users: int, seconds: int, lo
              f"{locust['cpu_seconds']:.0f} CPU s of the same cores"}
         )  # fmt: skip
     by_name: dict[str, list[float]] = {}
-    for name, ms, _, _ in samples:
+    for name, ms, *_ in samples:
         by_name.setdefault(name, []).append(ms)
     details = {
         "window_seconds": window,
