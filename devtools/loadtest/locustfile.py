@@ -22,6 +22,7 @@ import re
 import time
 from http.cookiejar import DefaultCookiePolicy
 from pathlib import Path
+from typing import ClassVar
 
 import gevent
 from gevent.event import Event
@@ -42,8 +43,8 @@ class Run:
     window_ended: float | None = None
     stopping = False
     stopped = 0
-    samples: list[tuple[str, float, int, str, float]] = []  # name, ms, status (0: none), error, time.time() answered
-    sign_in_failures: list[str] = []
+    samples: ClassVar[list[tuple[str, float, int, str, float]]] = []  # name, ms, status (0: none), error, time.time() answered
+    sign_in_failures: ClassVar[list[str]] = []
 
 
 def window_end() -> None:
@@ -63,6 +64,9 @@ class Viewer(FastHttpUser):
     abstract = True
     role = ""
     wait_time = constant(0)  # no think time
+    # With no think time every user has a request waiting at the server, so one request may wait
+    # behind many others: give up only after the server's own worker timeout would have.
+    connection_timeout = network_timeout = 180.0
 
     def on_start(self) -> None:
         # The session and CSRF cookies are Secure; here the connection to the server is plain

@@ -223,7 +223,7 @@ def _server_start(port: int, log: Path) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "gunicorn", "usage_portal.wsgi:application",
         "--workers", str(WORKERS), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-        "--timeout", "60", "--error-logfile", str(log), "--log-level", "warning",
+        "--timeout", "120", "--error-logfile", str(log), "--log-level", "warning",
     ]  # fmt: skip
     return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -445,4 +445,6 @@ def _json_merge(path: Path, result: dict, label: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"section": "Load test (Locust against gunicorn)", "figures": kept + result["figures"]}
     path.write_text(json.dumps(data, indent=2))
-    path.with_name(f"{path.stem}-details{'-' + label if label else ''}.json").write_text(json.dumps(result["details"], indent=2, default=str))
+    path.with_name(f"{path.stem}-details{'-' + label if label else ''}.json").write_text(
+        json.dumps(result["details"], indent=2, default=str)
+    )

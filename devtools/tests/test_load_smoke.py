@@ -41,7 +41,7 @@ def _records_by_username(url: str) -> dict[str, int]:
     if url.startswith("sqlite:///"):
         with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
             table = AccessRecord._meta.db_table
-            return dict(db.execute(f"SELECT username, COUNT(*) FROM {table} GROUP BY username").fetchall())  # noqa: S608
+            return dict(db.execute(f"SELECT username, COUNT(*) FROM {table} GROUP BY username").fetchall())
     return dict(Counter(AccessRecord.objects.values_list("username", flat=True)))
 
 
@@ -59,7 +59,7 @@ def test_every_request_answered_and_logged_once(rollout, tmp_path):
     )
     out = tmp_path / "load.json"
     command = [sys.executable, "manage.py", "benchmark", "--load", "--load-users", "3", "--load-seconds", "5", "--json", str(out)]
-    run = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180)
+    run = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=180, check=False)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
 
     figures = {figure["figure"]: figure for figure in json.loads(out.read_text())["figures"]}
