@@ -157,7 +157,10 @@ def _accounts_ensure() -> dict:
         user.is_active, user.is_staff, user.is_superuser = True, False, False
         user.set_password(password)
         user.save()
-        user.groups.set([AuthGroup.objects.get(name=group)])
+        role_group = AuthGroup.objects.filter(name=group).first()
+        if role_group is None:
+            raise CommandError(f"The role group {group!r} is missing: run `manage.py migrate` (its data migrations make it).")
+        user.groups.set([role_group])
         accounts[role] = {"username": username, "password": password}
     return accounts
 

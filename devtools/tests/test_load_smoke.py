@@ -19,6 +19,8 @@ from django.db import connection
 
 from audit.models import AccessRecord
 from devtools.loadtest.runner import ACCOUNTS
+from portal.roles import INDIVIDUAL_VIEWERS, USAGE_VIEWERS
+from testing.fixtures import user_make
 
 
 def _database_url(tmp_path: Path) -> str:
@@ -47,6 +49,9 @@ def _records_by_username(url: str) -> dict[str, int]:
 
 @pytest.mark.django_db(transaction=True)
 def test_every_request_answered_and_logged_once(rollout, tmp_path):
+    # The role groups, with their permissions (an earlier transactional test may have flushed them).
+    user_make("someone-viewing", USAGE_VIEWERS)
+    user_make("someone-coaching", INDIVIDUAL_VIEWERS)
     url = _database_url(tmp_path)
     env = {key: value for key, value in os.environ.items() if key not in ("MIGRATION_DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(
