@@ -10,7 +10,7 @@ setup: $(VENV)/.installed static/vendor/chart.umd.min.js
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[test]"
+	$(VENV)/bin/pip install --quiet -e ".[test,bench]"
 	touch $@
 
 # Chart.js 4 comes from the npm registry; the built file is copied into a git-ignored folder.

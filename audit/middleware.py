@@ -40,6 +40,7 @@ NOT_AUDITED = {
     "admin:password_change_done": "the confirmation of a password change",
     "admin:jsi18n": "the admin's JavaScript translations",
     "favicon": "the portal's icon",
+    "health": "the load balancer's probe: whether the databases answer",
 }
 
 

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.security.SessionExpiryMiddleware",
+    "portal.replica.DashboardReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AccessLogMiddleware",
@@ -143,6 +144,14 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+# A read replica of the PostgreSQL primary for the dashboards' reads (portal.replica says which
+# reads may go there); without it, everything reads the primary. In tests it mirrors the default.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must name the same kind of database as DATABASE_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.replica.DashboardReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Evidence no insider can erase alone (README "Privacy", docs/deploy-postgresql-roles.md) -----
@@ -187,8 +196,47 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"  # never served: uploads are read by the worker only
+
+# Uploads, rejected-row reports and exports: storage that every web server and worker reads
+# (docs/deploy.md, "Shared storage"). UPLOAD_STORAGE=filesystem keeps them under MEDIA_ROOT (on
+# several machines, a shared filesystem mounted at the same path on each); UPLOAD_STORAGE=s3 in
+# an S3-compatible bucket through django-storages, which reads the credentials from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or an instance role) itself.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+
+def _file_storage() -> dict:
+    """The STORAGES["default"] that UPLOAD_STORAGE and its variables ask for."""
+    kind = env_str("UPLOAD_STORAGE", "filesystem")
+    if kind == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if kind != "s3":
+        raise ImproperlyConfigured(f"UPLOAD_STORAGE must be filesystem or s3, not {kind!r}")
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("UPLOAD_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,  # none: AWS itself
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "location": env_str("AWS_LOCATION", ""),  # a key prefix inside the bucket
+            "default_acl": None,  # the bucket's own policy: private
+            "querystring_auth": True,
+            # Two uploads of the same name get two keys, as on the filesystem; never one over the other.
+            "file_overwrite": False,
+            # A file opened for reading is downloaded into a temporary file that stays in memory up
+            # to this size and spills to disk past it (django-storages' default keeps it all in memory).
+            "max_memory_size": env_int("UPLOAD_S3_MAX_MEMORY_BYTES", 16 * 1024**2),
+        },
+    }
+
+
+STORAGES = {
+    "default": _file_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -240,6 +288,7 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SECURE_SSL_REDIRECT = not DEBUG and env_bool("SECURE_SSL_REDIRECT", not BEHIND_TLS_PROXY)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer probes over plain http
 SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

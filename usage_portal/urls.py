@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from portal.views import admin_login
+from portal.views import admin_login, health
 
 admin.site.site_header = "Usage Portal"
 admin.site.site_title = "Usage Portal"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("healthz", health, name="health"),
     # For clients that ask for /favicon.ico whatever the page says (the admin's pages say nothing).
     path("favicon.ico", RedirectView.as_view(url=static("portal/img/favicon.svg"), permanent=True), name="favicon"),
     path("", include("portal.urls")),

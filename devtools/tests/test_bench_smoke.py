@@ -26,6 +26,8 @@ def test_make_bench_runs_end_to_end_at_a_tiny_size(tmp_path):
         "BENCH_RUNS": "1",
         "BENCH_HOSTILE_SCALE": "0.01",
         "BENCH_PARTITION_EVENTS": "5000",
+        "BENCH_LOAD_USERS": "3",
+        "BENCH_LOAD_SECONDS": "5",
         "BENCH_DATABASES": "postgresql" if on_postgresql else "sqlite",
         "BENCH_PG_URL": "postgres://postgres@127.0.0.1:5432/usage_portal_bench_smoke",
         "BENCH_OUT": str(tmp_path / "bench"),

@@ -81,6 +81,7 @@ PORTAL = {
     "data-health/": [L, 403, 403, 200, 403, 200],  # importers, superusers
     "data-health/charts/<int:source>.json": [L, 403, 403, 200, 403, 200],
     "favicon.ico": ["→/static/portal/img/favicon.svg"] * 6,
+    "healthz": [200] * 6,  # the load balancer's probe: no login, nothing about anyone
 }
 
 # The admin is for staff (importers, auditors, superusers): everyone else is sent to its login page.
@@ -286,6 +287,7 @@ NOT_AUDITED_ROUTES = {
     "admin/password_change/",
     "admin/password_change/done/",
     "admin/jsi18n/",
+    "healthz",  # the load balancer's probe
     "favicon.ico",
 }
 

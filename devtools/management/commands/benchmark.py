@@ -11,6 +11,11 @@ after one untimed warm-up) and the selectors behind them. Results are printed an
     manage.py benchmark --rows 1000000 --members 5000 --days 180 --json var/bench/sqlite-1m.json
     manage.py benchmark --summary var/bench/*.json
 
+With --load, instead: the load test of devtools/loadtest/runner.py (Locust against gunicorn on
+127.0.0.1) on the configured database, which must already hold the dataset:
+
+    manage.py benchmark --load [--load-users 50] [--load-seconds 60] [--label 1M] [--json var/bench/load.json]
+
 With --hostile, instead: write the hostile corpus (devtools.hostile) and import each file in its
 own `import_logs --sync` process, printing that process's peak RSS and the upload's outcome
 (target: every one under TARGET_PEAK_MB, none a crash).
@@ -67,6 +72,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--claude-code", action="store_true", help="Import a usage-report page of --rows records, then time the Claude Code figures."
         )
+        parser.add_argument("--load", action="store_true", help="Load test: Locust against gunicorn on this database.")
+        parser.add_argument("--load-users", type=int, default=50, help="Concurrent signed-in viewers (default 50).")
+        parser.add_argument(
+            "--load-seconds", type=int, default=int(os.environ.get("BENCH_LOAD_SECONDS") or 60), help="The measured window (default $BENCH_LOAD_SECONDS or 60)."
+        )
         parser.add_argument("--hostile-dir", type=Path, default=None, help="Where the hostile files are written.")
         parser.add_argument("--hostile-scale", type=float, default=1.0, help="Size of the hostile files' big parts.")
 
@@ -76,6 +86,14 @@ class Command(BaseCommand):
             return
         if options["hostile"]:
             self._hostile(options)
+            return
+        if options["load"]:
+            from devtools.loadtest.runner import load_test_run
+
+            load_test_run(
+                users=options["load_users"], seconds=options["load_seconds"], label=options["label"],
+                json_path=options["json"] or Path(settings.BASE_DIR) / "var" / "bench" / "load.json", write=self.stdout.write,
+            )  # fmt: skip
             return
         if options["claude_code"]:
             self._claude_code(options)
