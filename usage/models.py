@@ -129,3 +129,49 @@ class CodeDayModel(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["date"], name="codedaymodel_date")]
+
+
+class WeeklyActivity(models.Model):
+    """Per member per ISO week (Monday `week`) in `timezone`: the audit rollups summed over the
+    week's calendar days in that timezone, and the member's Claude Code figures over the week's UTC
+    dates (CodeDay: dates on which the member was code-active, and the sessions of those dates), and
+    whether they had a plugin event (OpenTelemetry) in it. Weekly figures read these instead of
+    grouping every member-day (usage.services.rollups.weekly_rollups_refresh keeps them current).
+    Members only: service accounts count in no weekly figure but the organisation's conversations,
+    read from DailyTotal."""
+
+    timezone = models.CharField(max_length=64)
+    week = models.DateField()
+    member = models.ForeignKey("people.Member", on_delete=models.CASCADE, related_name="weekly_activity", db_constraint=False)
+    events = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)
+    projects = models.PositiveIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)
+    code_days = models.PositiveSmallIntegerField(default=0)
+    code_sessions = models.PositiveIntegerField(default=0)
+    plugin_events = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["timezone", "week"], name="weekly_tz_week"),
+            models.Index(fields=["timezone", "member", "week"], name="weekly_tz_member_week"),
+        ]
+
+
+class WeeklyTotal(models.Model):
+    """The organisation's members per ISO week in `timezone`, counted from WeeklyActivity: a few
+    dozen rows per timezone for the weekly charts and tables."""
+
+    timezone = models.CharField(max_length=64)
+    week = models.DateField()
+    active_users = models.PositiveIntegerField(default=0)
+    conversations = models.PositiveIntegerField(default=0)  # the members' (service accounts: DailyTotal)
+    project_users = models.PositiveIntegerField(default=0)
+    file_users = models.PositiveIntegerField(default=0)
+    code_active_users = models.PositiveIntegerField(default=0)
+    any_active_users = models.PositiveIntegerField(default=0)
+    code_sessions = models.PositiveIntegerField(default=0)
+    plugin_users = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["timezone", "week"], name="weekly_total_unique_week")]

@@ -328,6 +328,7 @@ def _store_otel_events(records: list[OtelEventRecord], *, members, upload, resul
         )
     OtelEvent.objects.bulk_create(rows)
     result.rows_imported += len(rows)
+    touched.update((row.member_id, row.date) for row in rows if row.member_id is not None)  # the weeks count plugin events
 
 
 def _unseen(model, records: list, result: CodeImportResult) -> list:

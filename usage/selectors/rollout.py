@@ -23,7 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from notes.models import Milestone
 from people.groups import Group
@@ -35,7 +36,7 @@ from people.selectors import (
     seats_on_day_count,
 )
 from portal import privacy
-from usage.models import DailyActivity, DailyTotal, MemberTotal
+from usage.models import DailyActivity, DailyTotal, MemberTotal, WeeklyActivity, WeeklyTotal
 from usage.selectors import activity, claude_code
 
 DEFINITIONS = {
@@ -119,6 +120,24 @@ def _week_activity(*, start: date, end: date, timezone: str, members: QuerySet |
     return figures["active"], figures["conversations"] or 0
 
 
+def _whole_weeks_activity(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> dict[date, tuple[int, int]]:
+    """(active members, the members' conversations) of each whole week up to as-of, from the weekly
+    rollups: WeeklyTotal for everyone, WeeklyActivity grouped by week for a group."""
+    whole = [start for start in starts if start + timedelta(days=6) <= as_of]
+    if not whole:
+        return {}
+    if members is None:
+        rows = WeeklyTotal.objects.filter(timezone=timezone, week__gte=whole[0], week__lte=whole[-1])
+        return {week: (active, conversations) for week, active, conversations in rows.values_list("week", "active_users", "conversations")}
+    rows = (
+        WeeklyActivity.objects.filter(timezone=timezone, week__gte=whole[0], week__lte=whole[-1], member__in=members.values("pk"))
+        .values("week")
+        .annotate(active=Count("pk", filter=Q(events__gt=0)), conversations=Coalesce(Sum("conversations"), 0))
+        .order_by()
+    )
+    return {row["week"]: (row["active"], row["conversations"]) for row in rows}
+
+
 def _organisation_conversations(*, starts: list[date], as_of: date, timezone: str) -> dict[int, int]:
     """Every conversation_created event per week (service accounts too), from the daily totals."""
     per_week = defaultdict(int)
@@ -143,10 +162,14 @@ def weekly_figures_list(
     organisation = _organisation_conversations(starts=starts, as_of=as_of, timezone=timezone) if group is None else None
     shown = activity.group_shown(group=group, as_of=as_of, timezone=timezone)
     code_weeks = claude_code.code_weeks_get(starts=starts, as_of=as_of, timezone=timezone, members=members)
+    whole_weeks = _whole_weeks_activity(starts=starts, as_of=as_of, timezone=timezone, members=members)
     figures = []
     for i, start in enumerate(starts):
         end = min(start + timedelta(days=6), as_of)
-        active, members_conversations = _week_activity(start=start, end=end, timezone=timezone, members=members)
+        if end == start + timedelta(days=6):
+            active, members_conversations = whole_weeks.get(start, (0, 0))
+        else:  # the as-of week, cut at as-of: from the daily rows
+            active, members_conversations = _week_activity(start=start, end=end, timezone=timezone, members=members)
         conversations = members_conversations if organisation is None else organisation[i]
         seats = seats_in_period_count(start=start, end=start + timedelta(days=6), members=members)
         week = WeekFigures(
