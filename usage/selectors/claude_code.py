@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from ingest.models import CodeUsage, OtelEvent, Ticket
@@ -130,13 +130,22 @@ def code_active_member_days(rows: QuerySet[CodeDay]) -> QuerySet:
     return rows.values("member", "date").annotate(**sums).filter(active).order_by()
 
 
+def _code_active(rows: QuerySet[CodeDay]) -> QuerySet[CodeDay]:
+    """The rows that make their member code-active on their date: as code_active_member_days decides
+    (a figure summed over the date's rows above zero), since no figure is ever negative."""
+    active = Q()
+    for f in FIGURES:
+        active |= Q(**{f"{f}__gt": 0})
+    return rows.filter(active)
+
+
 def code_active_users_count(*, as_of: date, group: Group | None = None, since: date | None = None) -> int:
     """Members code-active on at least one date from `since` (or ever) to `as_of`. Unsuppressed:
     callers decide what may be shown (code_totals_get, the Rollout page)."""
     rows = _days(as_of=as_of, group=group)
     if since is not None:
         rows = rows.filter(date__gte=since)
-    return len({pair["member"] for pair in code_active_member_days(rows)})
+    return _code_active(rows).values("member").distinct().count()
 
 
 def code_shown(*, as_of: date, group: Group | None = None) -> bool:
@@ -169,9 +178,9 @@ def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayF
     }
     if not code_shown(as_of=as_of, group=group):
         return [CodeDayFigures(day, None, None, None, None) for day in sorted(per_day)]
-    active: dict[date, int] = {}  # code-active members per date, counted from the (member, date) pairs
-    for pair in code_active_member_days(rows):
-        active[pair["date"]] = active.get(pair["date"], 0) + 1
+    active = dict(  # code-active members per date
+        _code_active(rows).values("date").annotate(n=Count("member", distinct=True)).order_by().values_list("date", "n")
+    )
     return [
         CodeDayFigures(
             day, active.get(day, 0), per_day[day]["sessions"], per_day[day]["lines_added"], _dollars(per_day[day]["cents"])
@@ -188,9 +197,7 @@ def code_member_list(*, viewer: privacy.Viewer, as_of: date, group: Group | None
     if not fields or not code_shown(as_of=as_of, group=group):
         return None
     rows = _days(as_of=as_of, group=group)
-    last_active: dict[int, date] = {}  # from the (member, date) pairs: re-grouping them in SQL drops the HAVING
-    for pair in code_active_member_days(rows):
-        last_active[pair["member"]] = max(pair["date"], last_active.get(pair["member"], pair["date"]))
+    last_active = dict(_code_active(rows).values("member").annotate(last=Max("date")).order_by().values_list("member", "last"))
     figures = (
         rows.filter(member__in=list(last_active))
         .values("member")
@@ -247,15 +254,6 @@ def code_first_day_get(*, as_of: date, timezone: str) -> date | None:
     if ticket is not None and ticket.astimezone(ZoneInfo(timezone)).date() <= as_of:
         firsts.append(ticket.astimezone(ZoneInfo(timezone)).date())
     return min((day for day in firsts if day is not None), default=None)
-
-
-def _code_active(rows: QuerySet[CodeDay]) -> QuerySet[CodeDay]:
-    """The rows that make their member code-active on their date: as code_active_member_days decides
-    (a figure summed over the date's rows above zero), since no figure is ever negative."""
-    active = Q()
-    for f in FIGURES:
-        active |= Q(**{f"{f}__gt": 0})
-    return rows.filter(active)
 
 
 def _code_week_from_days(*, start: date, end: date, timezone: str, members: QuerySet | None) -> CodeWeek:

@@ -257,9 +257,13 @@ class Command(BaseCommand):
             "note": ("cached; " if build["cached"] else "") + ", ".join(f"{k} {v:.0f} s" for k, v in build["steps_seconds"].items()),
         }]
         self.stdout.write(f"Pages at 10M ({connection.vendor}; server-side, django.test.Client, median of {runs} after a warm-up; target <= {target} ms):")
+        # BENCH_10M_ONLY="usage viewer/organisation,…": only those role/scope pairs (a quicker run).
+        only = {pair.strip() for pair in os.environ.get("BENCH_10M_ONLY", "").split(",") if pair.strip()}
         for role, scope in (("usage viewer", Scope.AGGREGATE), ("individual-detail viewer", Scope.PSEUDONYMOUS)):
             client = _role_client(role)
             for scope_name, group in (("organisation", ""), ("team", f"team:{team_name(0)}")):
+                if only and f"{role}/{scope_name}" not in only:
+                    continue
                 query = f"as_of={as_of.isoformat()}" + (f"&group={group}" if group else "")
                 for name, path in TEN_MILLION_URLS:
                     url = f"{path}?{query}"
