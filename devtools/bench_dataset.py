@@ -284,10 +284,12 @@ def _code_usage_insert(spec: Spec) -> None:
 def _code_days_build(spec: Spec) -> None:
     from ingest.models import CodeUsage
     from usage.services.code_days import code_days_refresh
+    from usage.services.rollups import code_member_totals_refresh
 
     pairs = CodeUsage.objects.filter(member__isnull=False).values_list("member_id", "date").distinct().order_by()
     with transaction.atomic():
         code_days_refresh(member_dates=pairs.iterator(chunk_size=50_000))
+        code_member_totals_refresh()  # the weeks follow with rollup_rebuild
 
 
 def _rollups_build() -> None:

@@ -175,3 +175,13 @@ class WeeklyTotal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["timezone", "week"], name="weekly_total_unique_week")]
+
+
+class CodeMemberTotal(models.Model):
+    """Per member, the first UTC date on which they were code-active (CodeDay summed per date above
+    zero, as usage.selectors.claude_code decides): "code-active users up to as-of" counts these few
+    thousand rows instead of every member-day. Refreshed with the member-days (code_days_refresh's
+    receiver) and after purges."""
+
+    member = models.OneToOneField("people.Member", on_delete=models.CASCADE, related_name="code_total", db_constraint=False)
+    first_active_date = models.DateField(db_index=True)

@@ -28,7 +28,7 @@ from people.groups import Group
 from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
-from usage.models import CodeDay, CodeDayModel, DailyActivity, WeeklyActivity, WeeklyTotal
+from usage.models import CodeDay, CodeDayModel, CodeMemberTotal, DailyActivity, WeeklyActivity, WeeklyTotal
 from usage.selectors.activity import DailySeries
 
 DEFINITIONS = {
@@ -142,10 +142,10 @@ def _code_active(rows: QuerySet[CodeDay]) -> QuerySet[CodeDay]:
 def code_active_users_count(*, as_of: date, group: Group | None = None, since: date | None = None) -> int:
     """Members code-active on at least one date from `since` (or ever) to `as_of`. Unsuppressed:
     callers decide what may be shown (code_totals_get, the Rollout page)."""
-    rows = _days(as_of=as_of, group=group)
-    if since is not None:
-        rows = rows.filter(date__gte=since)
-    return _code_active(rows).values("member").distinct().count()
+    if since is None:  # ever: the members whose first code-active date is up to as-of
+        firsts = CodeMemberTotal.objects.filter(first_active_date__lte=as_of)
+        return (firsts if group is None else firsts.filter(member__in=group_members(group=group).values("pk"))).count()
+    return _code_active(_days(as_of=as_of, group=group).filter(date__gte=since)).values("member").distinct().count()
 
 
 def code_shown(*, as_of: date, group: Group | None = None) -> bool:

@@ -13,12 +13,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 
 from ingest.models import Event, OtelEvent
 from portal.db import table_lock
 from portal.selectors import reporting_timezone_get
-from usage.models import CodeDay, DailyActivity, DailyTotal, MemberTotal, RollupTimezone, WeeklyActivity, WeeklyTotal
+from usage.models import CodeDay, CodeMemberTotal, DailyActivity, DailyTotal, MemberTotal, RollupTimezone, WeeklyActivity, WeeklyTotal
 
 ROLLUP_MODELS = (DailyActivity, DailyTotal, MemberTotal, WeeklyActivity, WeeklyTotal)
 DAYS_PER_STATEMENT = 300  # calendar days per INSERT … SELECT (3 parameters each; SQLite allows 32,766)
@@ -205,27 +205,51 @@ def weekly_rollups_refresh(*, timezone: str, weeks: Iterable[date]) -> None:
             )
 
 
-def weekly_rollups_refresh_for_dates(*, dates: Iterable[date]) -> None:
-    """After Claude Code member-days changed: the weeks of those UTC dates, in every kept timezone."""
-    weeks = {week_start(day) for day in dates}
+def code_rollups_refresh(*, member_dates: set[tuple[int, date]]) -> None:
+    """After Claude Code member-days changed: the members' first code-active dates, and the weeks
+    of those UTC dates in every kept timezone."""
+    weeks = {week_start(day) for _, day in member_dates}
     if not weeks:
         return
     with transaction.atomic():
         rollups_lock()
+        code_member_totals_refresh(members={member for member, _ in member_dates})
         for timezone in rollup_timezones():
             weekly_rollups_refresh(timezone=timezone, weeks=weeks)
 
 
-def weekly_rollups_purge(*, before: date) -> None:
+def purged_rollups_refresh(*, before: date) -> None:
     """After a purge of the daily rows and member-days before `before`: drop the weeks wholly before
-    it, and recompute the week it cuts from what is left, in every timezone that has weeks."""
+    it, recompute the week it cuts from what is left (in every timezone that has weeks), and the
+    members' first code-active dates."""
     with transaction.atomic():
         rollups_lock()
+        code_member_totals_refresh()
         WeeklyActivity.objects.filter(week__lt=week_start(before)).delete()
         WeeklyTotal.objects.filter(week__lt=week_start(before)).delete()
         if before != week_start(before):
             for timezone in WeeklyTotal.objects.values_list("timezone", flat=True).distinct().order_by():
                 weekly_rollups_refresh(timezone=timezone, weeks=[week_start(before)])
+
+
+def code_member_totals_refresh(*, members: Iterable[int] | None = None) -> None:
+    """Recompute CodeMemberTotal (the first code-active date) of `members` (None: everyone) from CodeDay."""
+
+    active = Q()
+    for figure in ("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "edits_accepted", "edits_rejected"):
+        active |= Q(**{f"{figure}__gt": 0})  # no figure is ever negative: any above zero makes the date's sum so
+    with transaction.atomic():
+        chunks = [None] if members is None else list(_chunks(sorted(set(members))))
+        for chunk in chunks:
+            stored, days = CodeMemberTotal.objects.all(), CodeDay.objects.filter(active)
+            if chunk is not None:
+                stored, days = stored.filter(member_id__in=chunk), days.filter(member_id__in=chunk)
+            stored.delete()
+            firsts = days.values("member").annotate(first=Min("date")).order_by().values_list("member", "first")
+            CodeMemberTotal.objects.bulk_create(
+                (CodeMemberTotal(member_id=member, first_active_date=first) for member, first in firsts.iterator(chunk_size=5000)),
+                batch_size=2000,
+            )
 
 
 def member_totals_rebuild(*, timezone: str) -> None:

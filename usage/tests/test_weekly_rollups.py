@@ -15,7 +15,7 @@ import pytest
 from ingest.models import CodeUsage, Event
 from testing.claude_code import otel_event, otel_event_line, usage_record, usage_report_page
 from usage.models import WeeklyActivity, WeeklyTotal
-from usage.services.rollups import rollup_rebuild, weekly_rollups_purge
+from usage.services.rollups import rollup_rebuild, purged_rollups_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,7 @@ def test_a_purge_drops_whole_weeks_and_recounts_the_week_it_cuts(imported):
     cut = weeks[-1] + timedelta(days=2)  # a Wednesday: that week keeps Wednesday on
     DailyActivity.objects.filter(day__lt=cut).delete()  # what the retention purge removes first
     CodeDay.objects.filter(date__lt=cut).delete()
-    weekly_rollups_purge(before=cut)
+    purged_rollups_refresh(before=cut)
 
     assert set(WeeklyActivity.objects.values_list("week", flat=True)) <= {weeks[-1]}
     left = defaultdict(int)

@@ -282,6 +282,8 @@ class Command(BaseCommand):
                     status = 200 if export.status == "done" else 500
                     figures.append(_page_figure(f"export build: {view} ({role}, {scope_name})", timed, status, len(queries), target))
                     self.stdout.write(f"  {timed['median_ms']:8.1f} ms  {len(queries):4d} queries  {export.status}  {role:<24} export {view} {group}")
+                if options["json"]:  # after each role and scope, so that a cut-short run leaves what it measured
+                    _figures_merge(options["json"], section="pages-10m", vendor=connection.vendor, figures=figures)
         slow = [f for f in figures[1:] if not f["ok"]]
         self.stdout.write(f"{len(figures) - 1 - len(slow)} of {len(figures) - 1} within {target} ms")
         if options["json"]:
