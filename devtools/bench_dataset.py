@@ -272,7 +272,7 @@ def _code_usage_insert(spec: Spec) -> None:
             f"1 + {h} % 6, {h2} % 400, {h2} % 60, {h} % 4, {h} % 2, {h2} % 30, {h} % 5, ({h2} % 90000) / 100.0, NULL "
             f"FROM {numbers} WHERE {workday} AND {h} / 4 % 100 < 70 AND (n / {days}) * 3 < {members}"
         )
-        model = f"CASE usage_id % 3 " + " ".join(f"WHEN {i} THEN '{m}'" for i, m in enumerate(MODELS)) + " END"
+        model = "CASE usage_id % 3 " + " ".join(f"WHEN {i} THEN '{m}'" for i, m in enumerate(MODELS)) + " END"
         cursor.execute(
             f"INSERT INTO {CodeModelUsage._meta.db_table} (usage_id, model, input_tokens, output_tokens, cache_read_tokens, "
             "cache_creation_tokens, cost_cents) "

@@ -1,4 +1,7 @@
-"""Daily rollups: per member per calendar day in a timezone, recomputed from raw events.
+"""Rollups: per member per calendar day in a timezone, recomputed from raw events set-based (one
+INSERT … SELECT for many days); the daily and member totals over them; per member per ISO week
+(WeeklyActivity, WeeklyTotal: the days' rollups with the week's Claude Code member-days); and each
+member's first code-active date (CodeMemberTotal).
 
 Rollups are kept (RollupTimezone) for the reporting timezone and for each other timezone a report
 asked for; an import refreshes the days it touched in each kept timezone, and in no other. A
@@ -18,7 +21,16 @@ from django.db.models import Max, Min, Q
 from ingest.models import Event, OtelEvent
 from portal.db import table_lock
 from portal.selectors import reporting_timezone_get
-from usage.models import CodeDay, CodeMemberTotal, DailyActivity, DailyTotal, MemberTotal, RollupTimezone, WeeklyActivity, WeeklyTotal
+from usage.models import (
+    CodeDay,
+    CodeMemberTotal,
+    DailyActivity,
+    DailyTotal,
+    MemberTotal,
+    RollupTimezone,
+    WeeklyActivity,
+    WeeklyTotal,
+)
 
 ROLLUP_MODELS = (DailyActivity, DailyTotal, MemberTotal, WeeklyActivity, WeeklyTotal)
 DAYS_PER_STATEMENT = 300  # calendar days per INSERT … SELECT (3 parameters each; SQLite allows 32,766)

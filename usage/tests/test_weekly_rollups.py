@@ -15,7 +15,7 @@ import pytest
 from ingest.models import CodeUsage, Event
 from testing.claude_code import otel_event, otel_event_line, usage_record, usage_report_page
 from usage.models import WeeklyActivity, WeeklyTotal
-from usage.services.rollups import rollup_rebuild, purged_rollups_refresh
+from usage.services.rollups import purged_rollups_refresh, rollup_rebuild
 
 pytestmark = pytest.mark.django_db
 

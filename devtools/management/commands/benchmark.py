@@ -372,7 +372,7 @@ class Command(BaseCommand):
 
         timezone = reporting_timezone_get()
         viewer = privacy.Viewer(scope=Scope.PSEUDONYMOUS)
-        members = lambda: activity.member_activity_list(viewer=viewer, as_of=end, timezone=timezone).rows  # noqa: E731
+        members = lambda: activity.member_activity_list(viewer=viewer, as_of=end, timezone=timezone).rows
         calls = [
             ("usage_totals_get", lambda: activity.usage_totals_get(as_of=end, timezone=timezone)),
             ("conversation_windows_get", lambda: activity.conversation_windows_get(as_of=end, timezone=timezone)),
