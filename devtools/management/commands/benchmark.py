@@ -529,11 +529,13 @@ def _page_figure(name: str, timed: dict, status: int, queries: int, target: int)
 
 
 def _figures_merge(path: Path, *, section: str, vendor: str, figures: list[dict]) -> None:
-    """Write the figures into the section file, replacing this database's earlier ones."""
+    """Write the figures into the section file, replacing earlier ones of the same name (a run of
+    some roles and scopes keeps the others')."""
     path.parent.mkdir(parents=True, exist_ok=True)
     kept = []
+    names = {f["figure"] for f in figures}
     if path.exists():
-        kept = [f for f in json.loads(path.read_text()).get("figures", []) if not f["figure"].startswith(f"{vendor}: ")]
+        kept = [f for f in json.loads(path.read_text()).get("figures", []) if f["figure"] not in names]
     path.write_text(json.dumps({"section": section, "figures": kept + figures}, indent=2))
 
 
