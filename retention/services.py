@@ -48,7 +48,7 @@ from portal.selectors import CATEGORIES as CATEGORY_FIELDS
 from portal.selectors import Cutoff, retention_cutoffs_get, retention_settings_get
 from retention.models import PurgeReceipt
 from usage.models import CodeDay, CodeDayModel, DailyActivity, DailyTotal
-from usage.services.rollups import member_totals_rebuild, rollups_lock
+from usage.services.rollups import member_totals_rebuild, purged_rollups_refresh, rollups_lock
 
 logger = logging.getLogger(__name__)
 
@@ -188,6 +188,7 @@ def _rollups_purge(*, cutoff: Cutoff, dry_run: bool, counts: dict, batch_size: i
     finally:  # even after a failed batch, the member totals match the rollups left
         for zone in sorted(timezones):
             member_totals_rebuild(timezone=zone)
+        purged_rollups_refresh(before=cutoff.oldest_day_kept)
 
 
 def _files_delete(queryset: QuerySet, *, fields: tuple[str, ...], dry_run: bool, counts: dict) -> None:

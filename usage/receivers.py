@@ -20,8 +20,11 @@ def rollups_rebuild_for_timezone(sender, *, timezone: str, previous: str, **kwar
 
 def code_days_refresh_for_records(sender, *, member_dates, **kwargs) -> None:
     from usage.services.code_days import code_days_refresh
+    from usage.services.rollups import code_rollups_refresh
 
+    member_dates = set(member_dates)
     code_days_refresh(member_dates=member_dates)
+    code_rollups_refresh(member_dates=member_dates)
 
 
 def connect() -> None:

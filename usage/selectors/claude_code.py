@@ -15,12 +15,12 @@ people, under pseudonyms until names are revealed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from ingest.models import CodeUsage, OtelEvent, Ticket
@@ -28,7 +28,7 @@ from people.groups import Group
 from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
-from usage.models import CodeDay, CodeDayModel, DailyActivity
+from usage.models import CodeDay, CodeDayModel, CodeMemberTotal, DailyActivity, WeeklyActivity, WeeklyTotal
 from usage.selectors.activity import DailySeries
 
 DEFINITIONS = {
@@ -130,13 +130,22 @@ def code_active_member_days(rows: QuerySet[CodeDay]) -> QuerySet:
     return rows.values("member", "date").annotate(**sums).filter(active).order_by()
 
 
+def _code_active(rows: QuerySet[CodeDay]) -> QuerySet[CodeDay]:
+    """The rows that make their member code-active on their date: as code_active_member_days decides
+    (a figure summed over the date's rows above zero), since no figure is ever negative."""
+    active = Q()
+    for f in FIGURES:
+        active |= Q(**{f"{f}__gt": 0})
+    return rows.filter(active)
+
+
 def code_active_users_count(*, as_of: date, group: Group | None = None, since: date | None = None) -> int:
     """Members code-active on at least one date from `since` (or ever) to `as_of`. Unsuppressed:
     callers decide what may be shown (code_totals_get, the Rollout page)."""
-    rows = _days(as_of=as_of, group=group)
-    if since is not None:
-        rows = rows.filter(date__gte=since)
-    return len({pair["member"] for pair in code_active_member_days(rows)})
+    if since is None:  # ever: the members whose first code-active date is up to as-of
+        firsts = CodeMemberTotal.objects.filter(first_active_date__lte=as_of)
+        return (firsts if group is None else firsts.filter(member__in=group_members(group=group).values("pk"))).count()
+    return _code_active(_days(as_of=as_of, group=group).filter(date__gte=since)).values("member").distinct().count()
 
 
 def code_shown(*, as_of: date, group: Group | None = None) -> bool:
@@ -169,9 +178,9 @@ def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayF
     }
     if not code_shown(as_of=as_of, group=group):
         return [CodeDayFigures(day, None, None, None, None) for day in sorted(per_day)]
-    active: dict[date, int] = {}  # code-active members per date, counted from the (member, date) pairs
-    for pair in code_active_member_days(rows):
-        active[pair["date"]] = active.get(pair["date"], 0) + 1
+    active = dict(  # code-active members per date
+        _code_active(rows).values("date").annotate(n=Count("member", distinct=True)).order_by().values_list("date", "n")
+    )
     return [
         CodeDayFigures(
             day, active.get(day, 0), per_day[day]["sessions"], per_day[day]["lines_added"], _dollars(per_day[day]["cents"])
@@ -188,9 +197,7 @@ def code_member_list(*, viewer: privacy.Viewer, as_of: date, group: Group | None
     if not fields or not code_shown(as_of=as_of, group=group):
         return None
     rows = _days(as_of=as_of, group=group)
-    last_active: dict[int, date] = {}  # from the (member, date) pairs: re-grouping them in SQL drops the HAVING
-    for pair in code_active_member_days(rows):
-        last_active[pair["member"]] = max(pair["date"], last_active.get(pair["member"], pair["date"]))
+    last_active = dict(_code_active(rows).values("member").annotate(last=Max("date")).order_by().values_list("member", "last"))
     figures = (
         rows.filter(member__in=list(last_active))
         .values("member")
@@ -249,40 +256,66 @@ def code_first_day_get(*, as_of: date, timezone: str) -> date | None:
     return min((day for day in firsts if day is not None), default=None)
 
 
-def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> list[CodeWeek]:
-    """Claude Code figures for each ISO week beginning at `starts` (ascending, consecutive), cut at
-    `as_of`, for `members` (None: everyone). Unsuppressed: the caller applies the group rule."""
-    if not starts:
-        return []
-    first, count = starts[0], len(starts)
-
-    def week_of(day: date) -> int:
-        return (day - first).days // 7
+def _code_week_from_days(*, start: date, end: date, timezone: str, members: QuerySet | None) -> CodeWeek:
+    """One week's figures (start to end) from the member-days, for a week the weekly rollups do not
+    cover as asked (the as-of week, cut at as-of); tickets are counted by the caller."""
 
     def narrowed(rows: QuerySet) -> QuerySet:
         return rows if members is None else rows.filter(member__in=members.values("pk"))
 
-    code_active = [set() for _ in starts]
-    sessions = [0] * count
-    for pair in code_active_member_days(narrowed(CodeDay.objects.filter(date__gte=first, date__lte=as_of))):
-        code_active[week_of(pair["date"])].add(pair["member"])
-        sessions[week_of(pair["date"])] += pair["total_sessions"]
-    any_active = [set(week) for week in code_active]
-    chat = narrowed(DailyActivity.objects.filter(timezone=timezone, member__isnull=False, day__gte=first, day__lte=as_of))
-    for day, member in chat.values_list("day", "member").distinct():
-        any_active[week_of(day)].add(member)
-    plugins = [set() for _ in starts]
-    events = narrowed(OtelEvent.objects.filter(name__in=PLUGIN_EVENTS, member__isnull=False, date__gte=first, date__lte=as_of))
-    for day, member in events.values_list("date", "member").distinct():
-        if member in code_active[week_of(day)]:
-            plugins[week_of(day)].add(member)
+    days = narrowed(CodeDay.objects.filter(date__gte=start, date__lte=end))
+    active = _code_active(days)
+    code_active = set(active.values_list("member", flat=True).distinct().order_by())
+    sessions = days.aggregate(n=Coalesce(Sum("sessions"), 0))["n"]
+    chat = narrowed(DailyActivity.objects.filter(timezone=timezone, member__isnull=False, day__gte=start, day__lte=end))
+    any_active = code_active | set(chat.values_list("member", flat=True).distinct().order_by())
+    events = narrowed(OtelEvent.objects.filter(name__in=PLUGIN_EVENTS, member__in=list(code_active), date__gte=start, date__lte=end))
+    plugin_users = events.values("member").distinct().count() if code_active else 0
+    return CodeWeek(len(code_active), len(any_active), sessions, plugin_users, 0)
+
+
+def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> list[CodeWeek]:
+    """Claude Code figures for each ISO week beginning at `starts` (ascending, consecutive), cut at
+    `as_of`, for `members` (None: everyone). Unsuppressed: the caller applies the group rule.
+
+    Whole weeks up to as-of come from the weekly rollups (usage.models.WeeklyTotal for everyone,
+    WeeklyActivity grouped for a group); the as-of week, when cut, from the member-days."""
+    if not starts:
+        return []
+    first, count = starts[0], len(starts)
+    whole = [start for start in starts if start + timedelta(days=6) <= as_of]
+    per_week: dict[date, CodeWeek] = {}
+    if whole and members is None:
+        for row in WeeklyTotal.objects.filter(timezone=timezone, week__gte=whole[0], week__lte=whole[-1]).values(
+            "week", "code_active_users", "any_active_users", "code_sessions", "plugin_users"
+        ):
+            per_week[row["week"]] = CodeWeek(row["code_active_users"], row["any_active_users"], row["code_sessions"], row["plugin_users"], 0)
+    elif whole:
+        code_active = Q(code_days__gt=0)
+        rows = (
+            WeeklyActivity.objects.filter(timezone=timezone, week__gte=whole[0], week__lte=whole[-1], member__in=members.values("pk"))
+            .values("week")
+            .annotate(
+                code_active_users=Count("pk", filter=code_active),
+                any_active_users=Count("pk", filter=code_active | Q(events__gt=0)),
+                sessions=Coalesce(Sum("code_sessions"), 0),
+                plugin_users=Count("pk", filter=code_active & Q(plugin_events__gt=0)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            per_week[row["week"]] = CodeWeek(row["code_active_users"], row["any_active_users"], row["sessions"], row["plugin_users"], 0)
+    if starts[-1] + timedelta(days=6) > as_of and starts[-1] <= as_of:
+        per_week[starts[-1]] = _code_week_from_days(start=starts[-1], end=as_of, timezone=timezone, members=members)
     tickets = [0] * count
     zone = ZoneInfo(timezone)
-    for created in narrowed(Ticket.objects.all()).values_list("created_at", flat=True):
+    narrowed = Ticket.objects.all() if members is None else Ticket.objects.filter(member__in=members.values("pk"))
+    for created in narrowed.values_list("created_at", flat=True):
         day = created.astimezone(zone).date()
         if first <= day <= as_of:
-            tickets[week_of(day)] += 1
-    return [CodeWeek(len(code_active[i]), len(any_active[i]), sessions[i], len(plugins[i]), tickets[i]) for i in range(count)]
+            tickets[(day - first).days // 7] += 1
+    empty = CodeWeek(0, 0, 0, 0, 0)
+    return [replace(per_week.get(start, empty), support_tickets=tickets[i]) for i, start in enumerate(starts)]
 
 
 @dataclass(frozen=True)
@@ -295,30 +328,51 @@ class CodeTeamWeek:
 
 def code_team_weeks_get(*, start: date, as_of: date, timezone: str) -> dict[str, CodeTeamWeek]:
     """Per roster team, the Claude Code figures of the ISO week from `start` (cut at `as_of`), as in
-    code_weeks_get with the team as the group, in four queries for every team. Unsuppressed: the
+    code_weeks_get with the team as the group, in grouped queries for every team. Unsuppressed: the
     caller hides teams (usage.selectors.rollout.team_rows_list)."""
     end = min(start + timedelta(days=6), as_of)
-    team_of = dict(Member.objects.on_roster().filter(team__isnull=False).values_list("pk", "team__name"))
-    code_active: dict[str, set[int]] = {}
-    sessions: dict[str, int] = {}
-    days = CodeDay.objects.filter(date__gte=start, date__lte=end, member__in=list(team_of))
-    for pair in code_active_member_days(days):
-        team = team_of[pair["member"]]
-        code_active.setdefault(team, set()).add(pair["member"])
-        sessions[team] = sessions.get(team, 0) + pair["total_sessions"]
-    plugins: dict[str, set[int]] = {}
-    events = OtelEvent.objects.filter(name__in=PLUGIN_EVENTS, date__gte=start, date__lte=end, member__in=list(team_of))
-    for member in events.values_list("member", flat=True).distinct().order_by():
-        if member in code_active.get(team_of[member], ()):
-            plugins.setdefault(team_of[member], set()).add(member)
+    roster = Member.objects.on_roster().filter(team__isnull=False)
+    teams = set(roster.values_list("team__name", flat=True).distinct().order_by())
+    on_team = {"member__on_roster": True, "member__team__isnull": False}
+    if end == start + timedelta(days=6):  # a whole week: the weekly rollups
+        code_active = Q(code_days__gt=0)
+        figures = {
+            row["member__team__name"]: row
+            for row in WeeklyActivity.objects.filter(timezone=timezone, week=start, **on_team)
+            .values("member__team__name")
+            .annotate(
+                active=Count("pk", filter=code_active),
+                sessions=Coalesce(Sum("code_sessions"), 0),
+                plugins=Count("pk", filter=code_active & Q(plugin_events__gt=0)),
+            )
+            .order_by()
+        }
+    else:  # the as-of week, cut: the member-days
+        days = CodeDay.objects.filter(date__gte=start, date__lte=end, **on_team)
+        sessions = dict(days.values("member__team__name").annotate(n=Coalesce(Sum("sessions"), 0)).order_by().values_list("member__team__name", "n"))
+        active = _code_active(days)
+        plugin_members = OtelEvent.objects.filter(
+            name__in=PLUGIN_EVENTS, date__gte=start, date__lte=end, member__in=active.values("member")
+        ).values("member")
+        figures = {
+            row["member__team__name"]: {**row, "sessions": sessions.get(row["member__team__name"], 0)}
+            for row in active.values("member__team__name")
+            .annotate(
+                active=Count("member", distinct=True),
+                plugins=Count("member", distinct=True, filter=Q(member__in=plugin_members)),
+            )
+            .order_by()
+        }
     tickets: dict[str, int] = {}
     zone = ZoneInfo(timezone)
-    for member, created in Ticket.objects.filter(member__in=list(team_of)).values_list("member", "created_at").order_by():
+    for team, created in Ticket.objects.filter(**on_team).values_list("member__team__name", "created_at").order_by():
         if start <= created.astimezone(zone).date() <= end:
-            tickets[team_of[member]] = tickets.get(team_of[member], 0) + 1
+            tickets[team] = tickets.get(team, 0) + 1
     return {
-        team: CodeTeamWeek(len(code_active.get(team, ())), sessions.get(team, 0), len(plugins.get(team, ())), tickets.get(team, 0))
-        for team in set(team_of.values())
+        team: CodeTeamWeek(
+            figures.get(team, {}).get("active", 0), figures.get(team, {}).get("sessions", 0), figures.get(team, {}).get("plugins", 0), tickets.get(team, 0)
+        )
+        for team in teams
     }
 
 

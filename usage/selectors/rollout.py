@@ -23,7 +23,8 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from notes.models import Milestone
 from people.groups import Group
@@ -31,11 +32,10 @@ from people.models import Member
 from people.selectors import (
     group_members,
     groups_hidden_get,
-    seats_in_period_count,
     seats_on_day_count,
 )
 from portal import privacy
-from usage.models import DailyActivity, DailyTotal, MemberTotal
+from usage.models import DailyActivity, DailyTotal, MemberTotal, WeeklyActivity, WeeklyTotal
 from usage.selectors import activity, claude_code
 
 DEFINITIONS = {
@@ -119,6 +119,40 @@ def _week_activity(*, start: date, end: date, timezone: str, members: QuerySet |
     return figures["active"], figures["conversations"] or 0
 
 
+def _whole_weeks_activity(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> dict[date, tuple[int, int]]:
+    """(active members, the members' conversations) of each whole week up to as-of, from the weekly
+    rollups: WeeklyTotal for everyone, WeeklyActivity grouped by week for a group."""
+    whole = [start for start in starts if start + timedelta(days=6) <= as_of]
+    if not whole:
+        return {}
+    if members is None:
+        rows = WeeklyTotal.objects.filter(timezone=timezone, week__gte=whole[0], week__lte=whole[-1])
+        return {week: (active, conversations) for week, active, conversations in rows.values_list("week", "active_users", "conversations")}
+    rows = (
+        WeeklyActivity.objects.filter(timezone=timezone, week__gte=whole[0], week__lte=whole[-1], member__in=members.values("pk"))
+        .values("week")
+        .annotate(active=Count("pk", filter=Q(events__gt=0)), conversations=Coalesce(Sum("conversations"), 0))
+        .order_by()
+    )
+    return {row["week"]: (row["active"], row["conversations"]) for row in rows}
+
+
+def _weeks_seats(*, starts: list[date], members: QuerySet | None) -> list[int]:
+    """Seats in each week from `starts` (people.models.MemberQuerySet.seat_holders_in: a seat on any
+    day of it), of `members` (None: everyone), in one query instead of one a week."""
+    if not starts:
+        return []
+    counts = (members if members is not None else Member.objects.all()).aggregate(
+        **{
+            f"week_{i}": Count(
+                "pk", filter=Q(pk__in=Member.objects.seat_holders_in(start=start, end=start + timedelta(days=6)).values("pk"))
+            )
+            for i, start in enumerate(starts)
+        }
+    )
+    return [counts[f"week_{i}"] for i in range(len(starts))]
+
+
 def _organisation_conversations(*, starts: list[date], as_of: date, timezone: str) -> dict[int, int]:
     """Every conversation_created event per week (service accounts too), from the daily totals."""
     per_week = defaultdict(int)
@@ -143,12 +177,17 @@ def weekly_figures_list(
     organisation = _organisation_conversations(starts=starts, as_of=as_of, timezone=timezone) if group is None else None
     shown = activity.group_shown(group=group, as_of=as_of, timezone=timezone)
     code_weeks = claude_code.code_weeks_get(starts=starts, as_of=as_of, timezone=timezone, members=members)
+    whole_weeks = _whole_weeks_activity(starts=starts, as_of=as_of, timezone=timezone, members=members)
+    weeks_seats = _weeks_seats(starts=starts, members=members)
     figures = []
     for i, start in enumerate(starts):
         end = min(start + timedelta(days=6), as_of)
-        active, members_conversations = _week_activity(start=start, end=end, timezone=timezone, members=members)
+        if end == start + timedelta(days=6):
+            active, members_conversations = whole_weeks.get(start, (0, 0))
+        else:  # the as-of week, cut at as-of: from the daily rows
+            active, members_conversations = _week_activity(start=start, end=end, timezone=timezone, members=members)
         conversations = members_conversations if organisation is None else organisation[i]
-        seats = seats_in_period_count(start=start, end=start + timedelta(days=6), members=members)
+        seats = weeks_seats[i]
         week = WeekFigures(
             week=week_label(start),
             start=start,
@@ -280,9 +319,20 @@ def week_details_list(*, as_of: date, timezone: str, group: Group | None = None,
     starts = [week_start(as_of) - timedelta(weeks=n) for n in range(weeks, -1, -1)]  # one extra, for "last week"
     members = group_members(group=group) if group else None
     rows = _active_rows(timezone=timezone, members=members)
-    active, projects, files = {}, {}, {}
-    for i, start in enumerate(starts):  # indexed queries per week, not every member-day row at once
-        week = rows.filter(day__gte=start, day__lte=min(start + timedelta(days=6), as_of))
+    active, projects, files = {i: set() for i in range(len(starts))}, dict.fromkeys(range(len(starts)), 0), dict.fromkeys(range(len(starts)), 0)
+    index = {start: i for i, start in enumerate(starts)}
+    whole = [start for start in starts if start + timedelta(days=6) <= as_of]
+    if whole:  # whole weeks: one read of the weekly rollups
+        weekly = _of_members(WeeklyActivity.objects.filter(timezone=timezone, week__in=whole, events__gt=0), members)
+        for week, member, created_projects, uploaded_files in weekly.values_list("week", "member", "projects", "files"):
+            i = index[week]
+            active[i].add(member)
+            projects[i] += created_projects > 0
+            files[i] += uploaded_files > 0
+    for i, start in enumerate(starts):  # the as-of week, cut at as-of: the daily rows
+        if start in whole or start > as_of:
+            continue
+        week = rows.filter(day__gte=start, day__lte=as_of)
         active[i] = set(week.values_list("member", flat=True).distinct())
         projects[i] = week.filter(projects__gt=0).values("member").distinct().count()
         files[i] = week.filter(files__gt=0).values("member").distinct().count()

@@ -77,6 +77,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--load-seconds", type=int, default=int(os.environ.get("BENCH_LOAD_SECONDS") or 60), help="The measured window (default $BENCH_LOAD_SECONDS or 60)."
         )
+        parser.add_argument(
+            "--ten-million", action="store_true",
+            help="Build (once, cached in the database) the 10M-event dataset, then time every page, chart and export build.",
+        )
+        parser.add_argument("--build-only", action="store_true", help="With --ten-million: build the dataset, time nothing.")
         parser.add_argument("--hostile-dir", type=Path, default=None, help="Where the hostile files are written.")
         parser.add_argument("--hostile-scale", type=float, default=1.0, help="Size of the hostile files' big parts.")
 
@@ -97,6 +102,9 @@ class Command(BaseCommand):
             return
         if options["claude_code"]:
             self._claude_code(options)
+            return
+        if options["ten_million"]:
+            self._ten_million(options)
             return
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; Django then records every query, which slows the pages.")
@@ -241,6 +249,64 @@ class Command(BaseCommand):
             options["json"].parent.mkdir(parents=True, exist_ok=True)
             options["json"].write_text(json.dumps(result, indent=2, default=str))
 
+    # -- ten million events ------------------------------------------------------------------------
+
+    def _ten_million(self, options) -> None:
+        """Every page, chart and export build at 10M events, for a Usage viewer and an Individual-detail
+        viewer, the whole organisation and one team; figures in the common shape (--json)."""
+        from devtools.bench_dataset import Spec, StaleDataset, dataset_ensure, team_name
+
+        call_command("migrate", verbosity=0)
+        # Smaller sizes for a smoke run (the cached database must then be a matching one).
+        spec = Spec(events=int(os.environ.get("BENCH_10M_EVENTS", 10_000_000)), members=int(os.environ.get("BENCH_10M_MEMBERS", 10_000)))
+        try:
+            build = dataset_ensure(spec=spec, say=self.stdout.write)
+        except StaleDataset as stale:
+            self.stderr.write(str(stale))
+            sys.exit(STALE_DATASET_EXIT)  # scripts/bench then starts again from a fresh database
+        if options["build_only"]:
+            return
+        target = TARGET_10M_MS[connection.vendor]
+        as_of = spec.end
+        runs = options["runs"]
+        figures = [{
+            "figure": f"{connection.vendor}: build the 10M dataset", "value": round(build["total_seconds"], 1), "unit": "s",
+            "target": "", "ok": True,
+            "note": ("cached; " if build["cached"] else "") + ", ".join(f"{k} {v:.0f} s" for k, v in build["steps_seconds"].items()),
+        }]
+        self.stdout.write(f"Pages at 10M ({connection.vendor}; server-side, django.test.Client, median of {runs} after a warm-up; target <= {target} ms):")
+        # BENCH_10M_ONLY="usage viewer/organisation,…": only those role/scope pairs (a quicker run).
+        only = {pair.strip() for pair in os.environ.get("BENCH_10M_ONLY", "").split(",") if pair.strip()}
+        for role, scope in (("usage viewer", Scope.AGGREGATE), ("individual-detail viewer", Scope.PSEUDONYMOUS)):
+            client = _role_client(role)
+            for scope_name, group in (("organisation", ""), ("team", f"team:{team_name(0)}")):
+                if only and f"{role}/{scope_name}" not in only:
+                    continue
+                query = f"as_of={as_of.isoformat()}" + (f"&group={group}" if group else "")
+                for name, path in TEN_MILLION_URLS:
+                    url = f"{path}?{query}"
+                    timed = _timed(lambda url=url: client.get(url, secure=True), runs)
+                    response = timed.pop("result")
+                    with CaptureQueriesContext(connection) as queries:
+                        client.get(url, secure=True)
+                    figures.append(_page_figure(f"{name} ({role}, {scope_name})", timed, response.status_code, len(queries), target))
+                    self.stdout.write(f"  {timed['median_ms']:8.1f} ms  {len(queries):4d} queries  {response.status_code}  {role:<24} {url}")
+                for view in EXPORT_VIEWS:
+                    call = lambda view=view: _export_build(username=ROLE_LOGINS[role][0], view=view, scope=scope, as_of=as_of, group=group)  # noqa: E731
+                    timed = _timed(call, runs)
+                    export = timed.pop("result")
+                    with CaptureQueriesContext(connection) as queries:
+                        call()
+                    status = 200 if export.status == "done" else 500
+                    figures.append(_page_figure(f"export build: {view} ({role}, {scope_name})", timed, status, len(queries), target))
+                    self.stdout.write(f"  {timed['median_ms']:8.1f} ms  {len(queries):4d} queries  {export.status}  {role:<24} export {view} {group}")
+                if options["json"]:  # after each role and scope, so that a cut-short run leaves what it measured
+                    _figures_merge(options["json"], section="pages-10m", vendor=connection.vendor, figures=figures)
+        slow = [f for f in figures[1:] if not f["ok"]]
+        self.stdout.write(f"{len(figures) - 1 - len(slow)} of {len(figures) - 1} within {target} ms")
+        if options["json"]:
+            _figures_merge(options["json"], section="pages-10m", vendor=connection.vendor, figures=figures)
+
     # -- hostile files (child process each) ------------------------------------------------------
 
     def _hostile(self, options) -> None:
@@ -324,7 +390,7 @@ class Command(BaseCommand):
 
         timezone = reporting_timezone_get()
         viewer = privacy.Viewer(scope=Scope.PSEUDONYMOUS)
-        members = lambda: activity.member_activity_list(viewer=viewer, as_of=end, timezone=timezone).rows  # noqa: E731
+        members = lambda: activity.member_activity_list(viewer=viewer, as_of=end, timezone=timezone).rows
         calls = [
             ("usage_totals_get", lambda: activity.usage_totals_get(as_of=end, timezone=timezone)),
             ("conversation_windows_get", lambda: activity.conversation_windows_get(as_of=end, timezone=timezone)),
@@ -418,6 +484,77 @@ class Command(BaseCommand):
             for i, sel in enumerate(with_pages[0]["selectors"]):
                 w(f"{sel['name']:<30}" + "".join(f"{r['selectors'][i]['median_ms']:>24.1f}" for r in with_pages))
         w("=" * 100)
+
+
+STALE_DATASET_EXIT = 3
+TARGET_10M_MS = {"postgresql": 100, "sqlite": 300}
+TEN_MILLION_URLS = (
+    ("overview", "/dashboard/"),
+    ("conversations", "/dashboard/conversations/"),
+    ("rollout", "/dashboard/rollout/"),
+    ("claude code", "/dashboard/claude-code/"),
+    ("chart: daily active users", "/dashboard/charts/daily-active-users.json"),
+    ("chart: daily conversations", "/dashboard/charts/daily-conversations.json"),
+    ("chart: users by conversations", "/dashboard/charts/conversation-distribution.json"),
+    ("chart: weekly", "/dashboard/charts/weekly.json"),
+    ("chart: code active users", "/dashboard/charts/code-active-users.json"),
+    ("chart: code sessions", "/dashboard/charts/code-sessions.json"),
+    ("chart: code weekly active users", "/dashboard/charts/code-weekly-active-users.json"),
+    ("chart: code weekly sessions", "/dashboard/charts/code-weekly-sessions.json"),
+    ("chart: support tickets", "/dashboard/charts/support-tickets.json"),
+)
+EXPORT_VIEWS = ("overview", "conversations", "rollout", "claude-code")
+ROLE_LOGINS = {"usage viewer": ("bench-usage-viewer", "USAGE_VIEWERS"), "individual-detail viewer": ("bench-individual-viewer", "INDIVIDUAL_VIEWERS")}
+
+
+def _role_client(role: str):
+    """A test client logged in as a user holding only the role's group (portal.roles)."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from portal import roles
+
+    username, group_constant = ROLE_LOGINS[role]
+    user, _ = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.com"})
+    user.groups.set([Group.objects.get(name=getattr(roles, group_constant))])
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(user)
+    return client
+
+
+def _export_build(*, username: str, view: str, scope, as_of: date, group: str):
+    """One export built as its request or task would build it (CSV), then deleted with its file."""
+    from django.contrib.auth.models import User
+
+    from exports.services import export_create, export_file_delete
+
+    user = User.objects.get(username=username)
+    export = export_create(user=user, view=view, format="csv", as_of=as_of, sort="", scope=scope, group=group, build_now=True)
+    export_file_delete(export=export)
+    export.delete()
+    return export
+
+
+def _page_figure(name: str, timed: dict, status: int, queries: int, target: int) -> dict:
+    return {
+        "figure": f"{connection.vendor}: {name}",
+        "value": round(timed["median_ms"], 1),
+        "unit": "ms",
+        "target": f"<= {target} ms",
+        "ok": status == 200 and timed["median_ms"] <= target,
+        "note": f"{queries} queries; cold {timed['cold_ms']:.0f} ms" + ("" if status == 200 else f"; status {status}"),
+    }
+
+
+def _figures_merge(path: Path, *, section: str, vendor: str, figures: list[dict]) -> None:
+    """Write the figures into the section file, replacing earlier ones of the same name (a run of
+    some roles and scopes keeps the others')."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = []
+    names = {f["figure"] for f in figures}
+    if path.exists():
+        kept = [f for f in json.loads(path.read_text()).get("figures", []) if f["figure"] not in names]
+    path.write_text(json.dumps({"section": section, "figures": kept + figures}, indent=2))
 
 
 def _timed(call, runs: int) -> dict:
