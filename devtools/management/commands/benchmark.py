@@ -16,6 +16,13 @@ With --load, instead: the load test of devtools/loadtest/runner.py (Locust again
 
     manage.py benchmark --load [--load-users 50] [--load-seconds 60] [--label 1M] [--json var/bench/load.json]
 
+With --import-duckdb, instead: the same export's CSV loaded by DuckDB (read_csv into a table: its
+load time), then imported end to end by `import_logs --sync` (upload to rollups) in a separate process
+with its peak RSS, back to back on each of --databases (a throwaway SQLite file; the PostgreSQL
+database of --pg-url, dropped and created afresh); prints ours/DuckDB and writes --bench-json.
+
+    manage.py benchmark --import-duckdb --rows 1000000 --pg-url postgres://postgres@127.0.0.1:5432/h_a_bench
+
 With --hostile, instead: write the hostile corpus (devtools.hostile) and import each file in its
 own `import_logs --sync` process, printing that process's peak RSS and the upload's outcome
 (target: every one under TARGET_PEAK_MB, none a crash).
@@ -28,11 +35,13 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -51,6 +60,8 @@ from usage.selectors import activity
 TARGET_PAGE_MS = 300
 TARGET_PEAK_MB = 300
 TARGET_ROWS_PER_S = {"postgresql": 50_000, "sqlite": 30_000}
+TARGET_DUCKDB_RATIO = 4.0  # issue 13 §1: ours end to end within 4× DuckDB's load of the same CSV
+TARGET_IMPORT_PEAK_MB = 250
 
 
 class Command(BaseCommand):
@@ -82,6 +93,19 @@ class Command(BaseCommand):
             help="Build (once, cached in the database) the 10M-event dataset, then time every page, chart and export build.",
         )
         parser.add_argument("--build-only", action="store_true", help="With --ten-million: build the dataset, time nothing.")
+        parser.add_argument(
+            "--import-duckdb", action="store_true", help="DuckDB's load of the export's CSV against ours, end to end."
+        )
+        parser.add_argument("--databases", default="sqlite postgresql", help="With --import-duckdb: where ours imports.")
+        parser.add_argument(
+            "--pg-url",
+            default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/usage_portal_import_bench"),
+            help="With --import-duckdb: a PostgreSQL database to drop and create afresh.",
+        )
+        parser.add_argument(
+            "--import-code", type=Path, default=None, help="With --import-duckdb: another checkout whose import to time (before/after)."
+        )
+        parser.add_argument("--bench-json", type=Path, default=None, help="With --import-duckdb (default var/bench/import.json).")
         parser.add_argument("--hostile-dir", type=Path, default=None, help="Where the hostile files are written.")
         parser.add_argument("--hostile-scale", type=float, default=1.0, help="Size of the hostile files' big parts.")
 
@@ -105,6 +129,9 @@ class Command(BaseCommand):
             return
         if options["ten_million"]:
             self._ten_million(options)
+            return
+        if options["import_duckdb"]:
+            self._import_duckdb(options)
             return
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; Django then records every query, which slows the pages.")
@@ -210,6 +237,60 @@ class Command(BaseCommand):
         if info["rows_rejected"] or info["rows_imported"] != rows:
             self.stderr.write(f"  Warning: expected {rows:,} imported and none rejected.")
         return info
+
+    # -- ours against DuckDB ------------------------------------------------------------------------
+
+    def _import_duckdb(self, options) -> None:
+        end = date.fromisoformat(options["end"]) if options["end"] else date.today() - timedelta(days=1)
+        export, _ = self._export(options, end)
+        csv_path = export.with_suffix(".csv")
+        if not csv_path.exists():
+            partial = csv_path.with_suffix(".partial")
+            with zipfile.ZipFile(export) as archive, archive.open("audit_logs.csv") as member, partial.open("wb") as out:
+                shutil.copyfileobj(member, out, 1 << 20)
+            partial.rename(csv_path)
+        rows = options["rows"]
+        figures, runs = [], []
+        for vendor in options["databases"].split():
+            duck = _duckdb_load_seconds(csv_path, rows)
+            env = dict(os.environ, DEBUG="false", SECRET_KEY=os.environ.get("SECRET_KEY", "bench-only-not-a-secret"))
+            env.setdefault("LOG_LEVEL", "WARNING")
+            with tempfile.TemporaryDirectory(prefix="bench-import-") as var_dir:
+                env["VAR_DIR"] = var_dir
+                if vendor == "postgresql":
+                    env["DATABASE_URL"] = options["pg_url"]
+                    _postgres_recreate(options["pg_url"])
+                else:
+                    env.pop("DATABASE_URL", None)
+                manage = [sys.executable, str((options["import_code"] or Path(settings.BASE_DIR)) / "manage.py")]
+                subprocess.run([*manage, "migrate", "--verbosity", "0"], env=env, check=True)
+                started = time.perf_counter()
+                child = subprocess.Popen([*manage, "import_logs", "--sync", str(csv_path)], env=env, stdout=subprocess.PIPE, text=True)
+                output = child.stdout.read().strip()
+                _, status, usage = os.wait4(child.pid, 0)
+                ours = time.perf_counter() - started
+                if os.waitstatus_to_exitcode(status) != 0:
+                    raise CommandError(f"import_logs failed on {vendor}: {output[-500:]}")
+            ratio, peak = ours / duck, usage.ru_maxrss / 1024
+            runs.append({"vendor": vendor, "duckdb_seconds": duck, "ours_seconds": ours, "ratio": ratio, "peak_rss_mb": peak,
+                         "output": output, "load": os.getloadavg()})
+            self.stdout.write(
+                f"{vendor}: DuckDB loads {rows:,} rows in {duck:.1f} s; ours end to end {ours:.1f} s "
+                f"({rows / ours:,.0f} rows/s): {ratio:.1f}× DuckDB (target ≤ {TARGET_DUCKDB_RATIO:g}×), "
+                f"peak RSS {peak:.0f} MB (target ≤ {TARGET_IMPORT_PEAK_MB} MB)\n  {output}"
+            )
+            figures += [
+                {"figure": f"import {rows:,} audit rows end to end / DuckDB load, {vendor}", "value": round(ratio, 2), "unit": "×",
+                 "target": f"<= {TARGET_DUCKDB_RATIO:g} ×", "ok": ratio <= TARGET_DUCKDB_RATIO,
+                 "note": f"ours {ours:.1f} s, DuckDB {duck:.1f} s, back to back; load average {os.getloadavg()[0]:.1f}"},
+                {"figure": f"import worker peak RSS, {vendor}", "value": round(peak), "unit": "MB",
+                 "target": f"<= {TARGET_IMPORT_PEAK_MB} MB", "ok": peak <= TARGET_IMPORT_PEAK_MB, "note": "import_logs --sync child, wait4()"},
+            ]
+        target = options["bench_json"] or Path(settings.BASE_DIR) / "var" / "bench" / "import.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"section": "Import near the hardware's limit (issue 13 §1)", "figures": figures,
+                                      "runs": runs, "machine": machine_info(), "code": code_info()}, indent=2, default=str))
+        self.stdout.write(f"Written to {target}")
 
     # -- Claude Code usage report -----------------------------------------------------------------
 
@@ -574,6 +655,37 @@ def _timed(call, runs: int) -> dict:
         "samples_ms": samples,
         "result": result,
     }
+
+
+_DUCKDB_LOAD = """
+import sys, tempfile, time, duckdb
+with tempfile.TemporaryDirectory(prefix="bench-duckdb-") as folder:
+    connection = duckdb.connect(folder + "/load.duckdb")
+    connection.execute("SET enable_progress_bar = false")
+    started = time.perf_counter()
+    connection.execute("CREATE TABLE audit AS SELECT * FROM read_csv(?)", [sys.argv[1]])
+    elapsed = time.perf_counter() - started
+    print(elapsed, connection.execute("SELECT count(*) FROM audit").fetchone()[0])
+"""
+
+
+def _duckdb_load_seconds(csv_path: Path, rows: int) -> float:
+    """DuckDB's load of the CSV into a table of its own (read_csv with its type detection, then the
+    insert), in a process of its own: a child started later would inherit this one's peak RSS."""
+    output = subprocess.run([sys.executable, "-c", _DUCKDB_LOAD, str(csv_path)], check=True, capture_output=True, text=True)
+    elapsed, loaded = output.stdout.split()[-2:]
+    if int(loaded) != rows:
+        raise CommandError(f"DuckDB loaded {int(loaded):,} rows, not {rows:,}")
+    return float(elapsed)
+
+
+def _postgres_recreate(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def machine_info() -> dict:
