@@ -42,6 +42,7 @@ from ingest.models import (
     Ticket,
     Upload,
 )
+from portal.cache import data_version_bump
 from portal.db import table_lock
 from portal.selectors import CATEGORIES as CATEGORY_FIELDS
 from portal.selectors import Cutoff, retention_cutoffs_get, retention_settings_get
@@ -105,7 +106,10 @@ def retention_purge(
             receipt.save(update_fields=["deleted", "errors"])
     receipt.status = PurgeReceipt.Status.FAILED if receipt.errors else PurgeReceipt.Status.SUCCEEDED
     receipt.finished_at = timezone.now()
-    receipt.save(update_fields=["status", "finished_at", "deleted", "errors"])
+    with transaction.atomic():
+        receipt.save(update_fields=["status", "finished_at", "deleted", "errors"])
+        if not dry_run and running is None:
+            data_version_bump(reason="purge")
     return receipt
 
 
@@ -136,6 +140,8 @@ def _batches_delete(queryset: QuerySet, *, batch_size: int, counts: dict, lock: 
             lock()
             # One statement: DELETE … WHERE id IN (SELECT id … LIMIT n).
             deleted, _ = queryset.model.objects.filter(pk__in=queryset.values("pk")[:batch_size]).delete()
+            if deleted:
+                data_version_bump(reason="purge batch")
         counts["rows"] += deleted
         if not deleted:
             return

@@ -32,3 +32,8 @@ AUTHENTICATION_BACKENDS = [  # noqa: F405
 # Secure as in production: Chromium sends them to http://localhost, the test client ignores the flag.
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
+
+# The figure cache stays on (files in the throwaway VAR_DIR; testing/fixtures.py clears it around
+# each test). The warm after an import is left to the tests that check it, so no worker test
+# computes every figure behind another test's back.
+FIGURE_CACHE_WARM = False
