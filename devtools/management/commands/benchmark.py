@@ -67,6 +67,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--claude-code", action="store_true", help="Import a usage-report page of --rows records, then time the Claude Code figures."
         )
+        parser.add_argument(
+            "--cache", action="store_true", help="Pages with the figure cache cold, warm and off, on the configured database (after load_demo)."
+        )
         parser.add_argument("--hostile-dir", type=Path, default=None, help="Where the hostile files are written.")
         parser.add_argument("--hostile-scale", type=float, default=1.0, help="Size of the hostile files' big parts.")
 
@@ -79,6 +82,15 @@ class Command(BaseCommand):
             return
         if options["claude_code"]:
             self._claude_code(options)
+            return
+        if options["cache"]:
+            from devtools.cache_bench import cache_benchmark
+
+            result = cache_benchmark(runs=options["runs"], write=self.stdout.write)
+            path = options["json"] or Path(settings.BASE_DIR) / "var" / "bench" / "cache.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(result, indent=2, default=str))
+            self.stdout.write(f"Written: {path}")
             return
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; Django then records every query, which slows the pages.")
