@@ -10,8 +10,8 @@ shows changes at once: each of those tests fails when its change does not bump t
 from __future__ import annotations
 
 import itertools
+import pickle
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -63,8 +63,10 @@ def totals(group=None, *, as_of=AS_OF, timezone=TZ):
 
 
 def cached_entries() -> list[bytes]:
-    """Every value the file cache holds now (the suite's CACHES, in its throwaway VAR_DIR)."""
-    return [path.read_bytes() for path in Path(django_settings.CACHES["default"]["LOCATION"]).glob("*.djcache")]
+    """Every value the cache holds now, pickled (the suite's CACHES: diskcache in its throwaway VAR_DIR)."""
+    assert django_settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache"
+    store = cache._cache  # the diskcache.FanoutCache under diskcache.DjangoCache
+    return [pickle.dumps(store[key]) for key in store]
 
 
 # --- It caches ----------------------------------------------------------------------------------
