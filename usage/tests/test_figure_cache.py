@@ -255,3 +255,21 @@ def test_a_page_reads_the_data_version_once(client, viewer, organisation, django
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, {"as_of": AS_OF.isoformat()}).status_code == 200
     assert sum("portal_dataversion" in query["sql"] for query in queries) == 1
+
+
+def test_an_import_a_purge_and_a_roster_import_queue_the_warm_and_a_setting_does_not(
+    organisation, import_bytes, superuser, django_capture_on_commit_callbacks
+):
+    from usage.services.figures_warm import figures_warm_enqueue
+
+    with django_capture_on_commit_callbacks() as imported:
+        import_bytes(export_csv({"alpha0@example.com": 1}, day="2025-09-04"))
+    with django_capture_on_commit_callbacks() as purged:
+        retention_purge(trigger=PurgeReceipt.Trigger.USER, now=datetime(2025, 9, 30, 12, tzinfo=UTC))
+    with django_capture_on_commit_callbacks() as rostered:
+        roster_file_import(content=b"email,name,team,seat_start\nalpha0@example.com,,Alpha,2025-09-01\n", name="roster.csv")
+    with django_capture_on_commit_callbacks() as set_:
+        ticket_tag_change(tag="claude")
+
+    assert all(figures_warm_enqueue in callbacks for callbacks in (imported, purged, rostered))
+    assert figures_warm_enqueue not in set_
