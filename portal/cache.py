@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import inspect
 import logging
 import uuid
 from contextvars import ContextVar
@@ -127,12 +128,19 @@ def figure_cached(function=None, *, today: bool = False):
     """
 
     def decorate(function):
+        # A call that leaves out an argument and one that passes its default share a key.
+        defaults = {
+            name: parameter.default
+            for name, parameter in inspect.signature(function).parameters.items()
+            if parameter.default is not inspect.Parameter.empty
+        }
+
         @functools.wraps(function)
         def cached(*args, **kwargs):
             if args or not settings.FIGURE_CACHE:
                 return function(*args, **kwargs)
             try:
-                key = figure_key(function, kwargs, version=data_version_get(), today=today)
+                key = figure_key(function, {**defaults, **kwargs}, version=data_version_get(), today=today)
             except Uncacheable:
                 return function(**kwargs)
             try:
