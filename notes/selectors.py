@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, QuerySet
 
 from notes.models import ChampionNote, ChampionNoteRevision, Milestone
+from portal.cache import figure_cached
 
 
 def note_list() -> QuerySet[ChampionNote]:
@@ -21,12 +22,14 @@ def note_revision_list(*, note: ChampionNote) -> QuerySet[ChampionNoteRevision]:
     return note.revisions.select_related("replaced_by").order_by("-replaced_at", "-id")
 
 
+@figure_cached
 def note_marker_list(*, start: date, end: date) -> list[dict]:
     """Notes dated from `start` to `end` (both included), for a chart: {"date", "text", "team"}."""
     notes = ChampionNote.objects.filter(date__range=(start, end)).select_related("team").order_by("date", "id")
     return [{"date": note.date.isoformat(), "text": note.text, "team": note.team.name if note.team else None} for note in notes]
 
 
+@figure_cached
 def milestone_marker_list(*, start: date, end: date) -> list[dict]:
     """Milestones dated from `start` to `end` (both included), for a chart: {"date", "label", "baseline"}."""
     milestones = Milestone.objects.filter(date__range=(start, end)).order_by("date", "id")

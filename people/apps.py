@@ -9,5 +9,8 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from people import receivers
+        from people.selectors import population_counts_key
+        from portal.cache import version_part_register
 
         receivers.connect()
+        version_part_register(population_counts_key)

@@ -189,6 +189,14 @@ class RosterResource(resources.ModelResource):
     def get_display_name(cls) -> str:
         return "Roster"
 
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if not self._is_dry_run(kwargs):
+            # Inside the import's transaction; once it commits, usage warms the figure cache.
+            from portal.cache import data_version_bump
+
+            data_version_bump(reason="roster")
+
     # --- Before the rows ---------------------------------------------------------------------
 
     def before_import(self, dataset, **kwargs) -> None:

@@ -14,6 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from people.groups import GROUP_KINDS, Group
 from people.models import Member, PopulationVersion, PseudonymRotation
 from portal import privacy
+from portal.cache import figure_cached
 
 
 def group_members(*, group: Group) -> QuerySet[Member]:
@@ -34,6 +35,7 @@ def seats_in_period_count(*, start: date, end: date, members: QuerySet[Member] |
     return (members if members is not None else Member.objects.all()).seat_holders_in(start=start, end=end).count()
 
 
+@figure_cached
 def roster_counts_get() -> tuple[int, int]:
     """(members on the roster, members seen in the logs but not on the roster)."""
     return roster_size_get(), Member.objects.filter(on_roster=False).seen_in_logs().count()
@@ -65,6 +67,13 @@ def groups_hidden_get() -> frozenset[Group]:
         _hidden_cache.clear()  # only the current version is ever asked for again
         _hidden_cache[key] = frozenset(privacy.groups_hidden(memberships=group_memberships_list()))
     return _hidden_cache[key]
+
+
+def population_counts_key() -> str:
+    """Members and roster members, counted: a part of the figure cache's version (portal.cache), so a
+    bulk write that sent no population_changed still changes every figure's key."""
+    counts = Member.objects.aggregate(members=Count("pk"), roster=Count("pk", filter=Q(on_roster=True)))
+    return f"{counts['members']}.{counts['roster']}"
 
 
 def pseudonym_period_get() -> str:

@@ -12,12 +12,14 @@ from django.utils import timezone
 from people.models import Member, PopulationVersion, PseudonymRotation
 from people.selectors import pseudonym_period_get
 from portal import privacy
+from portal.cache import data_version_bump
 from portal.selectors import reporting_today
 
 
 def population_changed() -> None:
     """Mark the population as changed (a random token: one rolled back is never seen again)."""
     PopulationVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4().hex})
+    data_version_bump(reason="population")
 
 
 def pseudonyms_rotate(*, day: date | None = None) -> bool:
@@ -32,4 +34,5 @@ def pseudonyms_rotate(*, day: date | None = None) -> bool:
             member.pseudonym = privacy.member_pseudonym(member.email, period=period)
         Member.objects.bulk_update(members, ["pseudonym"], batch_size=2000)
         PseudonymRotation.objects.update_or_create(pk=1, defaults={"period": period, "rotated_at": timezone.now()})
+        data_version_bump(reason="pseudonyms")
     return True

@@ -134,3 +134,21 @@ class PortalSettings(models.Model):
 
     def __str__(self) -> str:
         return "Portal settings"
+
+
+class DataVersion(models.Model):
+    """The version of everything a figure depends on (one row, pk 1): portal.cache bumps it in the
+    transaction of every change to data, the roster or settings, and keys every cached figure by it,
+    so every web server and worker sees a change the moment it commits."""
+
+    # Random, like people.PopulationVersion: a rolled-back bump or a restored backup never meets
+    # figures cached for other data under the same token.
+    token = models.CharField(max_length=32, blank=True)
+    reason = models.CharField(max_length=50, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "data version"
+
+    def __str__(self) -> str:
+        return f"data version {self.token}"

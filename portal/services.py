@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import transaction
 
+from portal.cache import data_version_bump
 from portal.models import PortalSettings, RetentionSettings, RetentionSettingsChange
 from portal.selectors import reporting_timezone_effective, reporting_timezone_get
 from portal.signals import reporting_timezone_changed
@@ -43,6 +44,7 @@ def retention_settings_update(*, user, periods: dict[str, int]) -> RetentionSett
                 setattr(current, field, days)
         if changes:
             current.save()
+            data_version_bump(reason="settings")
             RetentionSettingsChange.objects.create(
                 changed_by=user if user is not None and user.is_authenticated else None,
                 username=user.get_username() if user is not None and user.is_authenticated else "",
@@ -71,6 +73,7 @@ def reporting_timezone_change(*, timezone: str) -> PortalSettings:
             row.rebuild_previous_timezone = previous
             row.rebuild_started_at = row.rebuild_finished_at = None
         row.save()
+        data_version_bump(reason="settings")
         if new != previous:
             reporting_timezone_changed.send(sender=PortalSettings, timezone=new, previous=previous)
     return row
@@ -78,4 +81,6 @@ def reporting_timezone_change(*, timezone: str) -> PortalSettings:
 
 def ticket_tag_change(*, tag: str) -> None:
     """Store the help-desk tag of the tickets to import (later imports only; stored tickets stay)."""
-    PortalSettings.objects.update_or_create(pk=1, defaults={"ticket_tag": tag})
+    with transaction.atomic():
+        PortalSettings.objects.update_or_create(pk=1, defaults={"ticket_tag": tag})
+        data_version_bump(reason="settings")

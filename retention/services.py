@@ -43,6 +43,7 @@ from ingest.models import (
     Ticket,
     Upload,
 )
+from portal.cache import data_version_bump
 from portal.db import table_lock
 from portal.selectors import CATEGORIES as CATEGORY_FIELDS
 from portal.selectors import Cutoff, retention_cutoffs_get, retention_settings_get
@@ -106,7 +107,10 @@ def retention_purge(
             receipt.save(update_fields=["deleted", "errors"])
     receipt.status = PurgeReceipt.Status.FAILED if receipt.errors else PurgeReceipt.Status.SUCCEEDED
     receipt.finished_at = timezone.now()
-    receipt.save(update_fields=["status", "finished_at", "deleted", "errors"])
+    with transaction.atomic():
+        receipt.save(update_fields=["status", "finished_at", "deleted", "errors"])
+        if not dry_run and running is None:
+            data_version_bump(reason="purge")
     return receipt
 
 
@@ -138,6 +142,8 @@ def _batches_delete(queryset: QuerySet, *, batch_size: int, counts: dict, lock: 
             # One statement: DELETE … WHERE <condition> AND id IN (SELECT id … LIMIT n); the condition
             # repeated outside lets PostgreSQL look only in the partitions it can match.
             deleted, _ = queryset.filter(pk__in=queryset.values("pk")[:batch_size]).delete()
+            if deleted:
+                data_version_bump(reason="purge batch")
         counts["rows"] += deleted
         if not deleted:
             return

@@ -60,6 +60,17 @@ def export_csv(conversations_by_email: dict[str, int], *, day: str = "2025-09-02
     return out.getvalue().encode()
 
 
+@pytest.fixture(autouse=True)
+def figure_cache_cleared():
+    """No figure cached in one test is served in another (portal.cache): tests reuse data versions,
+    since every test database starts from the same row."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """With FAIL_ON_SKIP set (CI against real services), a skipped test is a failed test."""

@@ -15,3 +15,10 @@ def reporting_timezone_rebuild_requeue_task() -> None:
     from usage.services.reporting_timezone import reporting_timezone_rebuild_requeue
 
     reporting_timezone_rebuild_requeue()
+
+
+@shared_task(ignore_result=True)
+def figures_warm_task() -> None:
+    from usage.services.figures_warm import figures_warm
+
+    figures_warm()

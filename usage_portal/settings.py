@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "audit.middleware.AccessLogMiddleware",
     "portal.middleware.ReportingTimezoneMiddleware",
+    "portal.middleware.DataVersionMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -369,6 +370,47 @@ ROSTER_MAX_ROWS = env_int("ROSTER_MAX_ROWS", 100_000)
 ROSTER_MAX_COLUMNS = env_int("ROSTER_MAX_COLUMNS", 30)
 if min(IMPORT_MAX_FIELD_BYTES, IMPORT_MAX_ROW_BYTES, IMPORT_MAX_JSON_DEPTH, IMPORT_ZIP_MAX_RATIO, UPLOAD_MAX_ATTEMPTS) < 1:
     raise ImproperlyConfigured("IMPORT_MAX_*, IMPORT_ZIP_MAX_RATIO and UPLOAD_MAX_ATTEMPTS must be 1 or more")
+
+# The figure cache (portal.cache): every figure a page, chart, export or API shows, per data
+# version. CACHE_URL: redis://host:6379/N in production (shared by every web server and worker);
+# diskcache:///path, file:///path, locmem:// or db://table otherwise. The embedded default is
+# diskcache in VAR_DIR/cache (its own small SQLite files): the web server and the worker share it
+# (a warm from the worker serves the pages), it never waits for the portal database's one write
+# lock while an import holds it (a database cache would), and a write costs under a millisecond
+# where Django's file cache lists its whole folder on every write (25 ms at 2,000 entries). Local
+# memory would be one cache per process, so the worker's warming would be lost.
+# The data version itself lives in the database (portal.models.DataVersion), so any of these is
+# correct, only more or less shared. FIGURE_CACHE=false computes every figure every time (to
+# measure cold); FIGURE_CACHE_SECONDS bounds how long an unused entry lives.
+# CACHE_URL does not follow CELERY_BROKER_URL: a queue's Redis database is not the figures'.
+def _cache(url: str) -> dict:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if parts.scheme == "diskcache":
+        return {
+            "BACKEND": "diskcache.DjangoCache",
+            "LOCATION": parts.path,
+            "SHARDS": 4,
+            "DATABASE_TIMEOUT": 0.25,  # a write that waits longer is skipped: the figure is computed again later
+            "OPTIONS": {"size_limit": 2**30},
+        }
+    if parts.scheme == "file":
+        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parts.path, "OPTIONS": {"MAX_ENTRIES": 20_000}}
+    if parts.scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": parts.netloc or "figures", "OPTIONS": {"MAX_ENTRIES": 20_000}}
+    if parts.scheme == "db":
+        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": parts.netloc or "portal_cache"}
+    raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss://, diskcache://, file://, locmem:// or db://, not {url!r}")
+
+
+CACHES = {"default": _cache(env_str("CACHE_URL", "") or f"diskcache://{VAR_DIR / 'cache'}")}
+FIGURE_CACHE = env_bool("FIGURE_CACHE", True)
+FIGURE_CACHE_SECONDS = env_int("FIGURE_CACHE_SECONDS", 7 * 24 * 3600)
+# After an import, a purge or a roster import the worker computes the common figures (usage.services.figures_warm).
+FIGURE_CACHE_WARM = env_bool("FIGURE_CACHE_WARM", True)
 
 # Celery: Redis in production, kombu's filesystem transport as the embedded default.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")

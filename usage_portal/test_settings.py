@@ -38,3 +38,8 @@ SECURE_HSTS_SECONDS = 0
 # which wedges when a page asks for several charts at once).
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-portal.sqlite3")}  # noqa: F405
+
+# The figure cache stays on (files in the throwaway VAR_DIR; testing/fixtures.py clears it around
+# each test). The warm after an import is left to the tests that check it, so no worker test
+# computes every figure behind another test's back.
+FIGURE_CACHE_WARM = False

@@ -45,6 +45,7 @@ from ingest.signals import events_changed
 from people.models import Member
 from people.selectors import pseudonym_period_get
 from people.services import population_changed
+from portal.cache import data_version_bump
 from portal.db import table_lock
 from portal.privacy import member_pseudonym
 from portal.queue import task_send
@@ -267,6 +268,7 @@ def _upload_import(upload: Upload) -> None:
     # leaves them as they were.
     with transaction.atomic():
         _members_update(state)
+        data_version_bump(reason="import")
         Upload.objects.filter(pk=upload.pk).update(
             status=Upload.Status.DONE,
             progress=100,
@@ -295,6 +297,12 @@ def _code_upload_import(upload: Upload, opened, report) -> None:
     if result.rows_rejected:
         report.seek(0)
         upload.rejected_report.save(f"upload-{upload.pk}-rejected.csv", File(report), save=False)
+    with transaction.atomic():
+        data_version_bump(reason="import")
+        _code_upload_done(upload, result)
+
+
+def _code_upload_done(upload: Upload, result) -> None:
     Upload.objects.filter(pk=upload.pk).update(
         status=Upload.Status.DONE,
         progress=100,
@@ -406,6 +414,7 @@ def _upload_fail(upload: Upload, message: str) -> None:
         if span["first"] is not None:
             events_changed.send(sender=Upload, first=span["first"], last=span["last"])
         population_changed()  # members were added or seen; their bulk writes sent no signals
+        data_version_bump(reason="import")
         Upload.objects.filter(pk=upload.pk).update(
             status=Upload.Status.FAILED,
             error=message,

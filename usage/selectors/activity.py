@@ -38,6 +38,7 @@ from people.groups import Group
 from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
+from portal.cache import figure_cached
 from usage.models import DailyActivity, DailyTotal, MemberTotal
 
 DEFINITIONS = {
@@ -114,16 +115,19 @@ def _daily_totals(*, as_of: date, timezone: str) -> QuerySet[DailyTotal]:
     return DailyTotal.objects.filter(timezone=timezone, day__lte=as_of)
 
 
+@figure_cached
 def data_last_day_get(*, timezone: str) -> date | None:
     """The last day with any activity in `timezone` (None before the first import)."""
     return DailyTotal.objects.filter(timezone=timezone).aggregate(last=Max("day"))["last"]
 
 
+@figure_cached
 def organisation_size_get(*, as_of: date, timezone: str) -> int:
     """The group every figure so far describes: members with an event up to `as_of`."""
     return MemberTotal.objects.filter(timezone=timezone, member__isnull=False, first_day__lte=as_of).count()
 
 
+@figure_cached
 def group_shown(*, group: Group | None, as_of: date, timezone: str) -> bool:
     """Whether figures about `group` may be shown: the organisation (None) by its users up to
     as-of; a team, department or cohort unless the rule over every visible group hides it
@@ -142,6 +146,7 @@ def _group_activity(*, as_of: date, timezone: str, group: Group) -> QuerySet[Dai
     return _in_group(DailyActivity.objects.filter(timezone=timezone, day__lte=as_of), group)
 
 
+@figure_cached
 def usage_totals_get(*, as_of: date, timezone: str, group: Group | None = None) -> UsageTotals:
     if not group_shown(group=group, as_of=as_of, timezone=timezone):
         return UsageTotals(users=None, conversations=None, projects=None, files=None, suppressed=True)
@@ -159,6 +164,7 @@ def usage_totals_get(*, as_of: date, timezone: str, group: Group | None = None) 
     return UsageTotals(users=users, **sums)
 
 
+@figure_cached
 def conversation_windows_get(*, as_of: date, timezone: str, group: Group | None = None) -> ConversationWindows:
     if not group_shown(group=group, as_of=as_of, timezone=timezone):
         return ConversationWindows(last_7_days=None, last_30_days=None, all_time=None, suppressed=True)
@@ -187,10 +193,12 @@ def _daily_series(*, as_of: date, timezone: str, field: str, group: Group | None
     return DailySeries(points=[(day, counts.get(day, 0)) for day in days])
 
 
+@figure_cached
 def daily_active_users_list(*, as_of: date, timezone: str, group: Group | None = None) -> DailySeries:
     return _daily_series(as_of=as_of, timezone=timezone, field="active_users", group=group)
 
 
+@figure_cached
 def daily_conversations_list(*, as_of: date, timezone: str, group: Group | None = None) -> DailySeries:
     return _daily_series(as_of=as_of, timezone=timezone, field="conversations", group=group)
 
@@ -254,6 +262,7 @@ def _bucket_label(conversations: int) -> str:
     raise ValueError(conversations)
 
 
+@figure_cached
 def conversation_distribution_get(*, as_of: date, timezone: str, group: Group | None = None) -> ConversationDistribution:
     """How many users fall in each DISTRIBUTION_BUCKETS range, per period: the aggregate view of
     the per-member table.
@@ -316,6 +325,7 @@ def member_activity_list(
     return PeopleRows(rows=rows)
 
 
+@figure_cached
 def member_leaderboard_list(
     *, viewer: privacy.Viewer, as_of: date, timezone: str, limit: int = 10, group: Group | None = None
 ) -> PeopleRows:
@@ -352,6 +362,7 @@ def trend_of(now, before, *, period: str, series: DailySeries | None = None, pla
     return Trend(change=change, period=period, points=points)
 
 
+@figure_cached
 def card_trends_get(*, as_of: date, timezone: str, group: Group | None = None) -> dict[str, Trend]:
     """The Overview and Conversations cards' trends: all-time figures against a week before,
     windows against the window before them (the last 7 days against the 7 days before them)."""

@@ -28,6 +28,7 @@ from people.groups import Group
 from people.models import Member
 from people.selectors import group_members, groups_hidden_get
 from portal import privacy
+from portal.cache import figure_cached
 from usage.models import CodeDay, CodeDayModel, CodeMemberTotal, DailyActivity, WeeklyActivity, WeeklyTotal
 from usage.selectors.activity import DailySeries
 
@@ -139,6 +140,7 @@ def _code_active(rows: QuerySet[CodeDay]) -> QuerySet[CodeDay]:
     return rows.filter(active)
 
 
+@figure_cached
 def code_active_users_count(*, as_of: date, group: Group | None = None, since: date | None = None) -> int:
     """Members code-active on at least one date from `since` (or ever) to `as_of`. Unsuppressed:
     callers decide what may be shown (code_totals_get, the Rollout page)."""
@@ -148,6 +150,7 @@ def code_active_users_count(*, as_of: date, group: Group | None = None, since: d
     return _code_active(_days(as_of=as_of, group=group).filter(date__gte=since)).values("member").distinct().count()
 
 
+@figure_cached
 def code_shown(*, as_of: date, group: Group | None = None) -> bool:
     """Whether Claude Code figures about `group` (None: the organisation) may be shown."""
     if group is None:
@@ -155,6 +158,7 @@ def code_shown(*, as_of: date, group: Group | None = None) -> bool:
     return group not in groups_hidden_get()
 
 
+@figure_cached
 def code_totals_get(*, as_of: date, group: Group | None = None) -> CodeTotals:
     if not code_shown(as_of=as_of, group=group):
         return CodeTotals(*([None] * 10), suppressed=True)
@@ -167,6 +171,7 @@ def code_totals_get(*, as_of: date, group: Group | None = None) -> CodeTotals:
     )
 
 
+@figure_cached
 def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayFigures]:
     """Every date up to `as_of` on which some member (of the group) has a Claude Code record, ascending."""
     rows = _days(as_of=as_of, group=group)
@@ -189,6 +194,7 @@ def code_daily_list(*, as_of: date, group: Group | None = None) -> list[CodeDayF
     ]
 
 
+@figure_cached
 def code_member_list(*, viewer: privacy.Viewer, as_of: date, group: Group | None = None) -> list[dict] | None:
     """Per member code-active up to `as_of`: what the viewer may see of them, sessions in the last 7
     and 30 days and all time, lines added all time and the last code-active date; sorted by what
@@ -220,6 +226,7 @@ def code_member_list(*, viewer: privacy.Viewer, as_of: date, group: Group | None
     return sorted(result, key=lambda row: row.get("email") or row.get("pseudonym") or "")
 
 
+@figure_cached
 def api_key_totals_get(*, as_of: date) -> ApiKeyTotals:
     """Sums over API-key actors (usage report) up to `as_of`. API keys are not people."""
     sums = CodeUsage.objects.filter(member__isnull=True, date__lte=as_of).aggregate(
@@ -242,6 +249,7 @@ class CodeWeek:
     support_tickets: int  # tagged tickets created in the week (reporting timezone)
 
 
+@figure_cached
 def code_first_day_get(*, as_of: date, timezone: str) -> date | None:
     """The first date with Claude Code data of any kind (members' or API keys' records, events,
     tagged tickets in the reporting timezone) up to `as_of`."""
@@ -274,6 +282,7 @@ def _code_week_from_days(*, start: date, end: date, timezone: str, members: Quer
     return CodeWeek(len(code_active), len(any_active), sessions, plugin_users, 0)
 
 
+@figure_cached
 def code_weeks_get(*, starts: list[date], as_of: date, timezone: str, members: QuerySet | None) -> list[CodeWeek]:
     """Claude Code figures for each ISO week beginning at `starts` (ascending, consecutive), cut at
     `as_of`, for `members` (None: everyone). Unsuppressed: the caller applies the group rule.
@@ -326,6 +335,7 @@ class CodeTeamWeek:
     support_tickets: int
 
 
+@figure_cached
 def code_team_weeks_get(*, start: date, as_of: date, timezone: str) -> dict[str, CodeTeamWeek]:
     """Per roster team, the Claude Code figures of the ISO week from `start` (cut at `as_of`), as in
     code_weeks_get with the team as the group, in grouped queries for every team. Unsuppressed: the
@@ -403,6 +413,7 @@ def _in_group(rows: QuerySet, group: Group | None) -> QuerySet:
     return rows if group is None else rows.filter(member__in=group_members(group=group).values("pk"))
 
 
+@figure_cached
 def code_terminal_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
     """Per terminal type up to `as_of`: distinct members with a record, sessions and lines added.
     None when the group's Claude Code figures are hidden."""
@@ -425,6 +436,7 @@ def code_terminal_list(*, as_of: date, group: Group | None = None) -> Breakdown 
     return _breakdown(rows, people=_people(_days(as_of=as_of, group=group), "terminal"), key=lambda row: row.sessions)
 
 
+@figure_cached
 def code_model_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
     """Per model up to `as_of`: distinct members, tokens of every kind and estimated cost. None
     when the group's Claude Code figures are hidden."""
@@ -457,12 +469,14 @@ def _event_members(*, names: tuple[str, ...], field: str, as_of: date, group: Gr
     return _breakdown([BreakdownRow(name=row[field], members=row["people"]) for row in per_name], people=_people(events, field))
 
 
+@figure_cached
 def plugin_adoption_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
     """Distinct members (of the group) per plugin with a plugin_installed or plugin_loaded event up
     to `as_of`; plugins behind fewer than k members are only counted. None when hidden."""
     return _event_members(names=PLUGIN_EVENTS, field="plugin", as_of=as_of, group=group)
 
 
+@figure_cached
 def skill_usage_list(*, as_of: date, group: Group | None = None) -> Breakdown | None:
     """Distinct members (of the group) per skill with a skill_activated event up to `as_of`; skills
     behind fewer than k members are only counted. None when hidden."""
@@ -496,6 +510,7 @@ CARD_DEFINITIONS = {
 }
 
 
+@figure_cached
 def code_cards_get(*, as_of: date, group: Group | None = None) -> CodeCards:
     totals = code_totals_get(as_of=as_of, group=group)
     if totals.suppressed:
@@ -515,6 +530,7 @@ def code_cards_get(*, as_of: date, group: Group | None = None) -> CodeCards:
     )
 
 
+@figure_cached
 def ticket_daily_list(*, as_of: date, timezone: str, group: Group | None = None) -> DailySeries:
     """Tagged support tickets created per day (in the reporting timezone), from the first ticket's day
     to `as_of`, zero-filled; the group's members' tickets only when a group is chosen. Values None when
@@ -535,6 +551,7 @@ def ticket_daily_list(*, as_of: date, timezone: str, group: Group | None = None)
     return DailySeries(points=[(day, per_day.get(day, 0)) for day in days])
 
 
+@figure_cached
 def code_data_present(*, as_of: date) -> bool:
     """Whether any Claude Code record (of members, API keys or OpenTelemetry events) is dated up to `as_of`."""
     return (
@@ -544,6 +561,7 @@ def code_data_present(*, as_of: date) -> bool:
     )
 
 
+@figure_cached
 def code_card_trends_get(*, as_of: date, group: Group | None = None) -> dict:
     """The Claude Code cards' change against the window before theirs (totals: since 7 days
     before), with the code-active users of the last 30 UTC dates as the active-user cards'

@@ -28,6 +28,7 @@ from ingest.importers.detect import AUDIT_FORMATS
 from ingest.models import AnalyticsSummary, CodeUsage, Event, OtelEvent, OtelPoint, SpendRow, Ticket, Upload
 from ingest.services.code_imports import SKIPPED
 from portal import privacy
+from portal.cache import figure_cached
 from usage.models import CodeDay, DailyActivity, DailyTotal
 from usage.selectors import activity
 from usage.selectors.activity import DailySeries
@@ -114,6 +115,7 @@ class DataHealth:
         return max((source.data_through for source in self.sources if source.data_through), default=None)
 
 
+@figure_cached
 def gaps_list(*, days: list[date]) -> list[Gap]:
     """The runs of missing days between consecutive days of `days` (sorted)."""
     return [
@@ -197,6 +199,7 @@ def _dated_source_health(name: str, formats: tuple[str, ...], date_field: str, r
     )
 
 
+@figure_cached
 def reconciliation_get(*, timezone: str) -> Reconciliation | None:
     """Anthropic's weekly active users on the newest summarised date, against the members the
     imported files show active (audit log, or code-active) in the 7 days ending that date."""
@@ -223,6 +226,7 @@ def source_freshness_get(*, source: SourceHealth, today: date) -> SourceHealth:
     return replace(source, freshness="fresh" if behind <= FRESH_WITHIN_DAYS else "stale", days_behind=behind)
 
 
+@figure_cached(today=True)
 def data_health_get(*, timezone: str) -> DataHealth:
     now = django_timezone.now()
     sources = [source_freshness_get(source=_audit_log_health(timezone=timezone), today=now.astimezone(ZoneInfo(timezone)).date())]
@@ -239,6 +243,7 @@ def data_health_get(*, timezone: str) -> DataHealth:
 RECORDS_CHART_DAYS = 90
 
 
+@figure_cached
 def source_records_per_day_list(*, source: int, timezone: str) -> DailySeries | None:
     """How many records source number `source` (0: the audit log, then DATED_SOURCES in order) holds
     per day, for the RECORDS_CHART_DAYS days up to its newest day, zero days included: a volume

@@ -35,6 +35,7 @@ from people.selectors import (
     seats_on_day_count,
 )
 from portal import privacy
+from portal.cache import figure_cached
 from usage.models import DailyActivity, DailyTotal, MemberTotal, WeeklyActivity, WeeklyTotal
 from usage.selectors import activity, claude_code
 
@@ -161,6 +162,7 @@ def _organisation_conversations(*, starts: list[date], as_of: date, timezone: st
     return per_week
 
 
+@figure_cached
 def weekly_figures_list(
     *, as_of: date, timezone: str, group: Group | None = None, first_week: date | None = None
 ) -> list[WeekFigures]:
@@ -216,6 +218,7 @@ class Baseline:
     figures: WeekFigures
 
 
+@figure_cached
 def baseline_get(*, as_of: date, timezone: str, group: Group | None = None, days: int = 7) -> Baseline | None:
     """The pinned baseline week's figures (None when no baseline is pinned): its first `days` days
     (Monday on), the whole week unless a partial week is compared with it."""
@@ -258,6 +261,7 @@ class RollingActivity:
     suppressed: bool = False
 
 
+@figure_cached
 def rolling_activity_get(*, as_of: date, timezone: str, group: Group | None = None) -> RollingActivity:
     if not activity.group_shown(group=group, as_of=as_of, timezone=timezone):
         return RollingActivity(None, None, None, None, None, None, suppressed=True)
@@ -280,6 +284,7 @@ def rolling_activity_get(*, as_of: date, timezone: str, group: Group | None = No
     )
 
 
+@figure_cached
 def rolling_trends_get(*, as_of: date, timezone: str, group: Group | None = None) -> dict[str, activity.Trend]:
     """The Rollout cards' change against one window earlier, with daily active users as sparkline."""
     now = rolling_activity_get(as_of=as_of, timezone=timezone, group=group)
@@ -314,6 +319,7 @@ class WeekDetail:
     dormant: int | None
 
 
+@figure_cached
 def week_details_list(*, as_of: date, timezone: str, group: Group | None = None, weeks: int = 8) -> list[WeekDetail]:
     """Feature adoption and lifecycle for the last `weeks` ISO weeks up to the as-of week."""
     starts = [week_start(as_of) - timedelta(weeks=n) for n in range(weeks, -1, -1)]  # one extra, for "last week"
@@ -438,6 +444,7 @@ class WeekComparison:
         return names[0] if self.days == 1 else f"{names[0]}–{names[self.days - 1]}"
 
 
+@figure_cached
 def week_comparison_get(*, as_of: date, timezone: str, group: Group | None = None) -> WeekComparison:
     this_start = week_start(as_of)
     days = (as_of - this_start).days + 1
@@ -507,6 +514,7 @@ def _per_team_week(*, start: date, as_of: date, timezone: str) -> dict[str, tupl
     return {team: (*activity.get(team, (0, 0)), seats.get(team, 0)) for team in set(activity) | set(seats)}
 
 
+@figure_cached
 def team_rows_list(*, as_of: date, timezone: str) -> list[TeamRow]:
     """Per team of the roster: this ISO week (to as-of) against last week and the baseline. Teams
     are hidden as people.selectors.groups_hidden_get says, like every group filter. Figures as in weekly_figures_list with the team as the group."""
@@ -579,6 +587,7 @@ class TeamGap:
     active_7_days_before: int
 
 
+@figure_cached
 def enablement_gaps_list(*, as_of: date, timezone: str, drop_percent: int) -> list[TeamGap]:
     """Shown teams with nobody active in the last 7 days, or whose actives fell by more than
     `drop_percent` against the 7 days before."""
@@ -595,6 +604,7 @@ def enablement_gaps_list(*, as_of: date, timezone: str, drop_percent: int) -> li
     return gaps
 
 
+@figure_cached
 def seat_holders_never_active_list(*, viewer: privacy.Viewer, as_of: date, timezone: str) -> list[dict]:
     """Roster members with a seat on the as-of day and no activity ever, for individual-detail
     viewers: pseudonyms, and names only while revealed (empty when the organisation is hidden).

@@ -12,6 +12,7 @@ import logging
 
 from django.utils import timezone as django_timezone
 
+from portal.cache import data_version_bump
 from portal.models import PortalSettings
 from portal.queue import task_send
 from portal.selectors import reporting_timezone_get
@@ -48,6 +49,7 @@ def reporting_timezone_rebuild(*, timezone: str, previous: str) -> None:
 
     def progress(percent: int) -> None:
         PortalSettings.objects.filter(pk=1).update(rebuild_progress=min(99, percent))
+        data_version_bump(reason="rollups")  # each slice committed changes the figures in the new timezone
 
     PortalSettings.objects.filter(pk=1).update(rebuild_status="running", rebuild_started_at=django_timezone.now())
     try:
@@ -57,7 +59,9 @@ def reporting_timezone_rebuild(*, timezone: str, previous: str) -> None:
     except Exception as error:  # recorded for the admin page; the task itself does not retry
         logger.exception("Rebuilding the rollups in the new reporting timezone failed")
         PortalSettings.objects.filter(pk=1).update(rebuild_status="failed", rebuild_error=f"{type(error).__name__}: {error}")
+        data_version_bump(reason="rollups")
         return
     PortalSettings.objects.filter(pk=1).update(
         rebuild_status="done", rebuild_progress=100, rebuild_finished_at=django_timezone.now()
     )
+    data_version_bump(reason="rollups")

@@ -106,6 +106,9 @@ class Command(BaseCommand):
             "--import-code", type=Path, default=None, help="With --import-duckdb: another checkout whose import to time (before/after)."
         )
         parser.add_argument("--bench-json", type=Path, default=None, help="With --import-duckdb (default var/bench/import.json).")
+        parser.add_argument(
+            "--cache", action="store_true", help="Pages with the figure cache cold, warm and off, on the configured database (after load_demo)."
+        )
         parser.add_argument("--hostile-dir", type=Path, default=None, help="Where the hostile files are written.")
         parser.add_argument("--hostile-scale", type=float, default=1.0, help="Size of the hostile files' big parts.")
 
@@ -132,6 +135,15 @@ class Command(BaseCommand):
             return
         if options["import_duckdb"]:
             self._import_duckdb(options)
+            return
+        if options["cache"]:
+            from devtools.cache_bench import cache_benchmark
+
+            result = cache_benchmark(runs=options["runs"], write=self.stdout.write)
+            path = options["json"] or Path(settings.BASE_DIR) / "var" / "bench" / "cache.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(result, indent=2, default=str))
+            self.stdout.write(f"Written: {path}")
             return
         if settings.DEBUG:
             self.stderr.write("Warning: DEBUG is on; Django then records every query, which slows the pages.")
