@@ -288,7 +288,8 @@ def _store_otel_events(records: list[OtelEventRecord], *, members, upload, resul
                "cost_usd", "status", "upload")
     _rows_insert(OtelEvent, columns, rows)
     result.rows_imported += len(rows)
-    touched.update((row.member_id, row.date) for row in rows if row.member_id is not None)  # the weeks count plugin events
+    # The weekly rollups count plugin events.
+    touched.update((member_id, day) for _, _, _, day, member_id, *_ in rows if member_id is not None)
 
 
 _CODE_FIGURES = ("sessions", "lines_added", "lines_removed", "commits", "pull_requests", "edits_accepted", "edits_rejected")
