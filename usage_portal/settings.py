@@ -303,10 +303,6 @@ if BEHIND_TLS_PROXY:
         # security.W008 asks for SECURE_SSL_REDIRECT; behind a TLS-terminating proxy the proxy
         # redirects http to https, and Django only ever sees requests the proxy forwarded.
         SILENCED_SYSTEM_CHECKS.append("security.W008")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # models.W040: SQLite ignores the covering columns of usage.DailyActivity's group index (a
-    # PostgreSQL speed-up); the index still serves there by its key columns.
-    SILENCED_SYSTEM_CHECKS.append("models.W040")
 
 # Content-Security-Policy (django-csp): pages load scripts, styles and images from the portal
 # itself only; no inline scripts or styles, no plugins, no framing, forms post back to the portal.
