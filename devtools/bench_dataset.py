@@ -89,17 +89,16 @@ def dataset_ensure(*, spec: Spec, say=print) -> dict:
             f"The database holds another benchmark dataset ({found}); drop it first (scripts/bench does, when the version changes)."
         )
     from ingest.models import Event
+    from people.models import Member
 
-    if Event.objects.exists():
-        raise StaleDataset("The database holds events but no finished dataset (another one, or a build cut short); use a fresh one.")
+    if Event.objects.exists() or Member.objects.exists():
+        raise StaleDataset(
+            "The database holds events or members but no finished dataset (another one, or a build cut short); use a fresh one."
+        )
     steps: dict[str, float] = {}
 
     def step(name, call):
-        started = time.perf_counter()
-        say(f"  {name}…")
-        call()
-        steps[name] = time.perf_counter() - started
-        say(f"  {name}: {steps[name]:.1f} s")
+        _step_timed(steps, name, call, say)
 
     say(f"Dataset: generating {spec.events:,} events, {spec.members:,} members, {spec.days} days to {spec.end} ({connection.vendor})")
     step("members and roster", lambda: _members_create(spec))
@@ -109,16 +108,21 @@ def dataset_ensure(*, spec: Spec, say=print) -> dict:
     return dataset_finish(spec=spec, steps=steps, say=say)
 
 
+def _step_timed(steps: dict[str, float], name: str, call, say) -> None:
+    """Run one build step, saying when it starts and how long it took (kept in `steps`)."""
+    started = time.perf_counter()
+    say(f"  {name}…")
+    call()
+    steps[name] = time.perf_counter() - started
+    say(f"  {name}: {steps[name]:.1f} s")
+
+
 def dataset_finish(*, spec: Spec, steps: dict[str, float], say=print) -> dict:
     """The last steps, from the stored records: the rollups as the services build them, the
     planner's statistics, and the marker."""
 
     def step(name, call):
-        started = time.perf_counter()
-        say(f"  {name}…")
-        call()
-        steps[name] = time.perf_counter() - started
-        say(f"  {name}: {steps[name]:.1f} s")
+        _step_timed(steps, name, call, say)
 
     step("rollups (rollup_rebuild)", _rollups_build)
     step("statistics", _analyze)
@@ -219,12 +223,16 @@ def _events_select(spec: Spec, first_member: int, members: int) -> tuple[str, st
 
 
 def _events_insert(spec: Spec, say) -> None:
+    from ingest.db import event_partitions_ensure
     from ingest.models import Event
 
     first_member, members = _member_ids()
     select, _ = _events_select(spec, first_member, members)
     columns = "occurred_at, event, member_id, entity_type, entity_id, client_platform, upload_id, dedupe_key"
     table = Event._meta.db_table
+    first = datetime.combine(spec.start, datetime.min.time(), tzinfo=UTC)
+    with transaction.atomic():  # the monthly partitions (PostgreSQL) the events will need
+        event_partitions_ensure(first=first, last=first + timedelta(days=spec.days, minutes=1))
     for lo in range(1, spec.events + 1, CHUNK):
         hi = min(lo + CHUNK - 1, spec.events)
         started = time.perf_counter()
