@@ -149,7 +149,7 @@ def uploads_requeue() -> list[int]:
         chunks = UploadChunk.objects.filter(upload_id=upload_id).order_by("number")
         # Every chunk done but no finish (its worker died in it): any chunk's task runs the finish.
         pending = list(chunks.filter(done=False).values_list("pk", flat=True)) or list(chunks.values_list("pk", flat=True)[:1])
-        if pending and all([task_send(upload_chunk_task, chunk_id) for chunk_id in pending]):
+        if pending and all([task_send(upload_chunk_task, chunk_id) for chunk_id in pending]):  # noqa: C419 - send each, even after one fails
             sent.append(upload_id)
             Upload.objects.filter(pk=upload_id, status=Upload.Status.PROCESSING).update(heartbeat_at=now)
     if ids:
@@ -501,7 +501,7 @@ class _ChunkWriter:
         self._start()
 
     def _start(self) -> None:
-        self.file = tempfile.TemporaryFile()
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by flush, when the chunk is stored
         self.text = io.TextIOWrapper(self.file, encoding="utf-8", newline="", write_through=True)
         self.rows = 0
         self.first = self.last = None
