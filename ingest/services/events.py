@@ -126,9 +126,11 @@ def event_chunk_insert(*, chunk: BinaryIO, first: datetime, last: datetime) -> i
         with cursor.cursor.copy(_CHUNK_COPY) as copy:
             while block := chunk.read(1024 * 1024):
                 copy.write(block)
+        # In key order: chunks inserting the same keys at once (a file's duplicates) take the
+        # keys' locks in one order, so they wait for each other instead of deadlocking.
         cursor.execute(
             f"INSERT INTO {Event._meta.db_table} ({_COLUMNS}) SELECT {_COLUMNS} FROM event_import_stage "
-            f"ON CONFLICT {event_conflict_columns()} DO NOTHING"
+            f"ORDER BY dedupe_key ON CONFLICT {event_conflict_columns()} DO NOTHING"
         )
         inserted = cursor.rowcount
         cursor.execute("TRUNCATE event_import_stage")
