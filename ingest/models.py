@@ -63,6 +63,11 @@ class Upload(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # A large file imported in parallel (ingest.services.uploads, "chunked"): how many chunks the
+    # parse wrote (0 until it finished), and each member's first/last event, name and uuid in the
+    # file, keyed by member id, for the finish; emptied when the upload is done.
+    chunks_total = models.PositiveIntegerField(default=0)
+    member_sightings = models.JSONField(default=dict, blank=True)
 
     class Meta:
         db_table = "analytics_upload"
@@ -70,6 +75,25 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or f"Upload {self.pk}"
+
+
+class UploadChunk(models.Model):
+    """Parsed, member-resolved rows of a large upload, in a file in the default storage, that any
+    worker inserts (ingest.services.uploads.upload_chunk_process)."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    file = models.CharField(max_length=255, help_text="Name in the default storage")
+    rows = models.PositiveIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["upload", "number"], name="uploadchunk_number")]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.number} of upload {self.upload_id}"
 
 
 class EventQuerySet(models.QuerySet):

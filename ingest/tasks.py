@@ -19,3 +19,11 @@ def uploads_requeue_task() -> None:
     from ingest.services.uploads import uploads_requeue
 
     uploads_requeue()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def upload_chunk_task(chunk_id: int) -> None:
+    """One chunk of a large upload (ingest.services.uploads, "Chunked"); any number run at once."""
+    from ingest.services.uploads import upload_chunk_process
+
+    upload_chunk_process(chunk_id=chunk_id)

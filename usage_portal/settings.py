@@ -344,6 +344,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 2 * 1024**3)
 UPLOAD_STALE_AFTER_SECONDS = env_int("UPLOAD_STALE_AFTER_SECONDS", 300)
 # Rows written per database round trip during an import.
 IMPORT_BATCH_SIZE = env_int("IMPORT_BATCH_SIZE", 5000)
+# PostgreSQL: an audit-log file with more events than this is imported in parallel: its first
+# IMPORT_CHUNK_ROWS events by the task that parses it, the rest in chunks of this many events that
+# any worker inserts (docs/deploy.md, "Import scaling"). SQLite has one writer: always one task.
+IMPORT_CHUNK_ROWS = env_int("IMPORT_CHUNK_ROWS", 200_000)
 
 # --- Hostile files and faults (README, "How imports behave") -----------------------------------
 # A field (CSV cell, JSON string) or a row (a CSV row, JSON line or JSON array item) longer than

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
+from datetime import datetime
+from typing import BinaryIO, TextIO
 
 from django.db import connection
 
@@ -79,6 +82,55 @@ def _insert_postgresql(records: Sequence[AuditRecord], member_ids: dict[str, int
         cursor.execute(
             f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM event_import_stage "
             f"ON CONFLICT {event_conflict_columns()} DO NOTHING"
+        )
+        inserted = cursor.rowcount
+        cursor.execute("TRUNCATE event_import_stage")
+        return inserted
+
+
+# --- Chunks of a large upload (ingest.services.uploads): rows written by the task that parses the
+# file, inserted by any worker. CSV in PostgreSQL's COPY csv layout, the columns of _COLUMNS.
+# An empty field is NULL (member_id); the text columns are never NULL.
+_CHUNK_COPY = f"COPY event_import_stage ({_COLUMNS}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (event, entity_type, entity_id, client_platform, dedupe_key))"
+
+
+def event_chunk_write(*, records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int, out: TextIO) -> None:
+    """Append the records, with their members resolved, to a chunk file."""
+    csv.writer(out, lineterminator="\n").writerows(
+        (
+            r.instant + "+00:00",
+            r.event,
+            member_ids.get(r.actor_email),
+            r.entity_type,
+            r.entity_id,
+            r.client_platform,
+            upload_id,
+            r.dedupe_key,
+        )
+        for r in records
+    )
+
+
+def event_chunk_insert(*, chunk: BinaryIO, first: datetime, last: datetime) -> int:
+    """PostgreSQL: insert a chunk file's rows (events between `first` and `last`); return how many
+    were new. Call inside a transaction."""
+    event_partitions_ensure(first=first, last=last)
+    with connection.cursor() as cursor:
+        # A chunk lost to a database crash loses its "done" mark with it and is inserted again.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        cursor.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS event_import_stage ("
+            "occurred_at timestamptz, event text, member_id bigint, entity_type text, entity_id text, "
+            "client_platform text, upload_id bigint, dedupe_key text)"
+        )
+        with cursor.cursor.copy(_CHUNK_COPY) as copy:
+            while block := chunk.read(1024 * 1024):
+                copy.write(block)
+        # In key order: chunks inserting the same keys at once (a file's duplicates) take the
+        # keys' locks in one order, so they wait for each other instead of deadlocking.
+        cursor.execute(
+            f"INSERT INTO {Event._meta.db_table} ({_COLUMNS}) SELECT {_COLUMNS} FROM event_import_stage "
+            f"ORDER BY dedupe_key ON CONFLICT {event_conflict_columns()} DO NOTHING"
         )
         inserted = cursor.rowcount
         cursor.execute("TRUNCATE event_import_stage")

@@ -9,6 +9,19 @@ finds the previous attempt still "processing" knows it never finished) is failed
 again, so one hostile file cannot crash workers forever. `uploads_requeue` (a periodic job)
 re-queues uploads whose worker went silent and queued ones never picked up (the broker was
 down when they were saved, or lost the message).
+
+Chunked (PostgreSQL, files with more than IMPORT_CHUNK_ROWS events): the claimed upload's task
+parses the file as always (rejections, retention, members stay there) and stores its first
+IMPORT_CHUNK_ROWS events itself; every further IMPORT_CHUNK_ROWS it writes the member-resolved
+rows to a chunk file in the default storage (shared by every worker), records an UploadChunk and
+sends a chunk task, which any worker runs. Each chunk task inserts its rows and marks its chunk
+done in one transaction (a redelivered chunk that is done does nothing; one whose worker died
+is inserted again, duplicates skipped by the conflict key), then, under a lock on the upload
+row, the task that finds every chunk done runs the finish once (rollups, members, counts from
+what is stored). The chunks are counted in the database, not by a Celery chord: no result
+backend is needed (CELERY_TASK_IGNORE_RESULT), and a chord's counter would not survive the
+redeliveries that acks_late makes. Chunk tasks keep the heartbeat fresh; `uploads_requeue` sends
+the pending chunks of a chunked upload gone silent. SQLite has one writer: always one task.
 """
 
 from __future__ import annotations
@@ -25,6 +38,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
@@ -38,9 +52,9 @@ from ingest.importers.audit_log import (
     canonical_instant,
 )
 from ingest.importers.detect import AUDIT_FORMATS, import_file_open
-from ingest.models import Event, Upload
+from ingest.models import Event, Upload, UploadChunk
 from ingest.services.code_imports import REJECTED_SAMPLE_SIZE, code_file_import
-from ingest.services.events import event_bulk_insert
+from ingest.services.events import event_bulk_insert, event_chunk_insert, event_chunk_write
 from ingest.signals import events_changed
 from people.models import Member
 from people.selectors import pseudonym_period_get
@@ -108,16 +122,18 @@ def uploads_requeue() -> list[int]:
     silent for UPLOAD_STALE_AFTER_SECONDS (it died, was OOM-killed or rebooted), and queued for
     that long without being picked up. Returns their ids. The claim makes duplicates harmless.
     """
-    from ingest.tasks import upload_process_task
+    from ingest.tasks import upload_chunk_task, upload_process_task
 
     now = timezone.now()
     silent_since = now - timedelta(seconds=settings.UPLOAD_STALE_AFTER_SECONDS)
     live = Upload.objects.filter(status=Upload.Status.PROCESSING, heartbeat_at__gte=silent_since)
     if live.exists():
         return []  # queued uploads wait for it (their tasks retry); the claim is one at a time
-    stale = Upload.objects.filter(status=Upload.Status.PROCESSING).filter(
+    stale_all = Upload.objects.filter(status=Upload.Status.PROCESSING).filter(
         models.Q(heartbeat_at__lt=silent_since) | models.Q(heartbeat_at__isnull=True)
     )
+    # A chunked upload whose parse finished goes on with its chunks, not with a new parse.
+    stale = stale_all.filter(chunks_total=0)
     # A queued upload's heartbeat_at is when it was last queued again (the claim resets it).
     waiting = Upload.objects.filter(status=Upload.Status.QUEUED, created_at__lt=silent_since).filter(
         models.Q(heartbeat_at__lt=silent_since) | models.Q(heartbeat_at__isnull=True)
@@ -128,6 +144,14 @@ def uploads_requeue() -> list[int]:
         if task_send(upload_process_task, upload_id):
             sent.append(upload_id)
             Upload.objects.filter(pk=upload_id, status=Upload.Status.QUEUED).update(heartbeat_at=now)
+    for upload_id in stale_all.filter(chunks_total__gt=0).values_list("pk", flat=True):
+        ids.append(upload_id)
+        chunks = UploadChunk.objects.filter(upload_id=upload_id).order_by("number")
+        # Every chunk done but no finish (its worker died in it): any chunk's task runs the finish.
+        pending = list(chunks.filter(done=False).values_list("pk", flat=True)) or list(chunks.values_list("pk", flat=True)[:1])
+        if pending and all([task_send(upload_chunk_task, chunk_id) for chunk_id in pending]):  # noqa: C419 - send each, even after one fails
+            sent.append(upload_id)
+            Upload.objects.filter(pk=upload_id, status=Upload.Status.PROCESSING).update(heartbeat_at=now)
     if ids:
         logger.info("uploads re-queued: %s (not sent, queue unreachable: %s)", sent, sorted(set(ids) - set(sent)))
     return sent
@@ -164,6 +188,8 @@ def _upload_claim(*, upload_id: int) -> Upload | None:
         upload = Upload.objects.filter(pk=upload_id).first()
         if upload is None or upload.status in (Upload.Status.DONE, Upload.Status.FAILED):
             return None
+        if upload.status == Upload.Status.PROCESSING and upload.chunks_total:
+            return None  # parsed; its chunk tasks finish it (uploads_requeue re-sends lost ones)
         running = Upload.objects.filter(status=Upload.Status.PROCESSING, heartbeat_at__gte=live_since)
         if running.exists():
             raise UploadBusy(f"upload {upload_id} waits for a running import")
@@ -184,6 +210,8 @@ def _upload_claim(*, upload_id: int) -> Upload | None:
                 rows_rejected=0,
                 rows_too_old=0,
                 error="",
+                chunks_total=0,
+                member_sightings={},
             )
     if failed:
         logger.error("upload %s stopped after %s attempts: each one's worker died", upload.pk, upload.attempts)
@@ -213,6 +241,8 @@ class _ImportState:
     member_ids: dict[str, int] = field(default_factory=dict)
     sightings: dict[str, _MemberSighting] = field(default_factory=dict)
     pseudonym_period: str = field(default_factory=pseudonym_period_get)  # new members join the others' period
+    stored_inline: int = 0  # events passed to _write_batch (stored by this task)
+    chunks: _ChunkWriter | None = None  # a large file on PostgreSQL: the rest goes to chunk tasks
 
 
 def _upload_import(upload: Upload) -> None:
@@ -229,6 +259,8 @@ def _upload_import(upload: Upload) -> None:
         if log.format not in AUDIT_FORMATS:
             _code_upload_import(upload, log, report)
             return
+        if connection.vendor == "postgresql":
+            _chunks_discard(upload_id=upload.pk)  # an earlier attempt's, whose worker died
         report_text = io.TextIOWrapper(report, encoding="utf-8", newline="", write_through=True)
         report_writer = csv.writer(report_text)
         report_writer.writerow(["line", "reason"])
@@ -249,12 +281,15 @@ def _upload_import(upload: Upload) -> None:
             _note_member(state, row)
             batch.append(row)
             if len(batch) >= batch_size:
-                _write_batch(state, batch, log.progress)
+                _batch_store(state, batch, log.progress)
                 batch = []
         if batch:
-            _write_batch(state, batch, log.progress)
+            _batch_store(state, batch, log.progress)
         if state.rows_read == 0:
             raise UnsupportedFile("The file has a header but no events.")
+        if state.chunks is not None:
+            _chunked_parse_done(state, report)
+            return
         # Every event this upload stored, in this attempt or one whose worker died, reaches the rollups.
         span = Event.objects.filter(upload=upload).aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
         if span["first"] is not None:
@@ -335,6 +370,27 @@ def _note_member(state: _ImportState, record: AuditRecord) -> None:
         seen.uuid = record.actor_uuid or seen.uuid
 
 
+def _batch_store(state: _ImportState, batch: list[AuditRecord], progress: float) -> None:
+    """Store the batch here, or, once this task stored IMPORT_CHUNK_ROWS events of a file on
+    PostgreSQL, hand it to a chunk task."""
+    if state.chunks is None and state.stored_inline >= settings.IMPORT_CHUNK_ROWS and connection.vendor == "postgresql":
+        state.chunks = _ChunkWriter(state.upload)
+    if state.chunks is None:
+        state.stored_inline += len(batch)
+        _write_batch(state, batch, progress)
+        return
+    with transaction.atomic():
+        _members_resolve(state, {r.actor_email for r in batch if r.actor_email})
+        Upload.objects.filter(pk=state.upload.pk).update(
+            progress=min(int(progress * 100), 99),
+            rows_read=state.rows_read,
+            rows_rejected=state.rows_rejected,
+            rows_too_old=state.rows_too_old,
+            heartbeat_at=timezone.now(),
+        )
+    state.chunks.add(batch, state.member_ids)
+
+
 def _write_batch(state: _ImportState, batch: list[AuditRecord], progress: float) -> None:
     with transaction.atomic():
         _members_resolve(state, {r.actor_email for r in batch if r.actor_email})
@@ -404,9 +460,15 @@ def _members_update(state: _ImportState) -> None:
         )
 
 
-def _upload_fail(upload: Upload, message: str) -> None:
-    """Mark the upload failed and remove everything it stored, so a bad file leaves no rows behind."""
+def _upload_fail(upload: Upload, message: str, *, only_processing: bool = False) -> None:
+    """Mark the upload failed and remove everything it stored, so a bad file leaves no rows behind.
+    `only_processing`: unless another task finished or failed it meanwhile (a chunk's failure)."""
     with transaction.atomic():
+        # Chunk tasks insert holding a share lock on the upload row: wait for those running, and
+        # those that follow find it failed and stop, so no event of theirs outlives the delete.
+        locked = Upload.objects.select_for_update().filter(pk=upload.pk).first()
+        if only_processing and (locked is None or locked.status != Upload.Status.PROCESSING):
+            return
         stored = Event.objects.filter(upload=upload)
         span = stored.aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
         stored.delete()
@@ -422,3 +484,168 @@ def _upload_fail(upload: Upload, message: str) -> None:
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
         )
+    if connection.vendor == "postgresql":
+        _chunks_discard(upload_id=upload.pk)  # after the commit: chunk tasks hold their chunk, then wait for the upload
+
+
+# --- Chunked imports (PostgreSQL, files with more than IMPORT_CHUNK_ROWS events) ---------------
+
+
+class _ChunkWriter:
+    """Batches of a large upload into chunk files of IMPORT_CHUNK_ROWS events in the default
+    storage; each full one is recorded as an UploadChunk and its task sent."""
+
+    def __init__(self, upload: Upload):
+        self.upload = upload
+        self.number = 0
+        self._start()
+
+    def _start(self) -> None:
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by flush, when the chunk is stored
+        self.text = io.TextIOWrapper(self.file, encoding="utf-8", newline="", write_through=True)
+        self.rows = 0
+        self.first = self.last = None
+
+    def add(self, batch: list[AuditRecord], member_ids: dict[str, int]) -> None:
+        event_chunk_write(records=batch, member_ids=member_ids, upload_id=self.upload.pk, out=self.text)
+        instants = [r.occurred_at for r in batch]
+        self.first = min(instants) if self.first is None else min(self.first, *instants)
+        self.last = max(instants) if self.last is None else max(self.last, *instants)
+        self.rows += len(batch)
+        if self.rows >= settings.IMPORT_CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        from ingest.tasks import upload_chunk_task
+
+        self.number += 1
+        self.file.seek(0)
+        name = default_storage.save(
+            f"import-chunks/upload-{self.upload.pk}/attempt-{self.upload.attempts}-{self.number:05d}.csv",
+            File(self.file, name="chunk.csv"),
+        )
+        chunk = UploadChunk.objects.create(
+            upload=self.upload, number=self.number, file=name, rows=self.rows, first_at=self.first, last_at=self.last
+        )
+        # Sent at once, so workers insert while this task parses on. A chunk not sent (broker
+        # down) stays pending and is sent by uploads_requeue.
+        transaction.on_commit(lambda: task_send(upload_chunk_task, chunk.pk))
+        self.text.close()
+        self._start()
+
+
+def _chunks_discard(*, upload_id: int) -> None:
+    with transaction.atomic():
+        # Locked: a chunk task inserting one of them finishes first; the rest then find it gone.
+        chunks = list(UploadChunk.objects.select_for_update().filter(upload_id=upload_id))
+        for chunk in chunks:
+            default_storage.delete(chunk.file)
+        UploadChunk.objects.filter(pk__in=[chunk.pk for chunk in chunks]).delete()
+
+
+def _chunked_parse_done(state: _ImportState, report) -> None:
+    """The whole file is parsed: store its counts and sightings, then finish if the chunk tasks are done."""
+    upload = state.upload
+    state.chunks.flush()
+    state.chunks.text.close()
+    if state.rows_rejected:
+        report.seek(0)
+        upload.rejected_report.save(f"upload-{upload.pk}-rejected.csv", File(report), save=False)
+    sightings = {
+        str(state.member_ids[email]): [seen.first.isoformat(), seen.last.isoformat(), seen.name, seen.uuid]
+        for email, seen in state.sightings.items()
+    }
+    Upload.objects.filter(pk=upload.pk).update(
+        progress=99,
+        rows_read=state.rows_read,
+        rows_rejected=state.rows_rejected,
+        rows_too_old=state.rows_too_old,
+        unknown_events=dict(state.unknown.most_common()),
+        rejected_sample=state.rejected_sample,
+        rejected_report=upload.rejected_report.name or "",
+        member_sightings=sightings,
+        chunks_total=state.chunks.number,
+        heartbeat_at=timezone.now(),
+    )
+    _upload_chunked_finish(upload_id=upload.pk)
+
+
+def upload_chunk_process(*, chunk_id: int) -> None:
+    """Insert one chunk of a large upload; the task that completes the last one finishes the upload."""
+    chunk = UploadChunk.objects.select_related("upload").filter(pk=chunk_id).first()
+    if chunk is None:
+        return  # finished, or discarded by a new parse
+    upload = chunk.upload
+    Upload.objects.filter(pk=upload.pk, status=Upload.Status.PROCESSING).update(heartbeat_at=timezone.now())
+    try:
+        _chunk_insert(chunk_id=chunk_id)
+        _upload_chunked_finish(upload_id=upload.pk)
+    except Exception as exc:  # noqa: BLE001 - as upload_process: a failed upload, not a stuck one
+        logger.error(
+            "upload %s chunk %s failed: %s\n%s",
+            upload.pk,
+            chunk.number,
+            type(exc).__name__,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        _upload_fail(upload, INTERNAL_ERROR, only_processing=True)
+
+
+def _chunk_insert(*, chunk_id: int) -> None:
+    with transaction.atomic():
+        chunk = UploadChunk.objects.select_for_update().filter(pk=chunk_id, done=False).first()
+        if chunk is None:
+            return  # done by an earlier delivery of this task
+        with connection.cursor() as cursor:
+            # KEY SHARE: chunks do not wait for each other nor for heartbeats, but the finish and
+            # _upload_fail (FOR UPDATE) wait for this insert, and it waits for them.
+            cursor.execute(f"SELECT status FROM {Upload._meta.db_table} WHERE id = %s FOR KEY SHARE", [chunk.upload_id])
+            row = cursor.fetchone()
+        if row is None or row[0] != Upload.Status.PROCESSING:
+            return  # failed meanwhile
+        with default_storage.open(chunk.file, "rb") as stored:
+            event_chunk_insert(chunk=stored, first=chunk.first_at, last=chunk.last_at)
+        _chunk_mark_done(chunk)
+
+
+def _chunk_mark_done(chunk: UploadChunk) -> None:
+    UploadChunk.objects.filter(pk=chunk.pk).update(done=True)
+
+
+def _upload_chunked_finish(*, upload_id: int) -> bool:
+    """Once, when the parse and every chunk are done: rollups, members and the counts. True if it ran."""
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().filter(pk=upload_id).first()
+        if upload is None or upload.status != Upload.Status.PROCESSING or not upload.chunks_total:
+            return False
+        chunks = UploadChunk.objects.filter(upload=upload)
+        if chunks.filter(done=True).count() < upload.chunks_total:
+            return False
+        span = Event.objects.filter(upload=upload).aggregate(first=Min("occurred_at"), last=Max("occurred_at"))
+        if span["first"] is not None:
+            events_changed.send(sender=Upload, first=span["first"], last=span["last"])
+        population_changed()
+        state = _ImportState(upload=upload)
+        for email, member_id in Member.objects.filter(id__in=[int(i) for i in upload.member_sightings]).values_list("email", "id"):
+            first, last, name, uuid = upload.member_sightings[str(member_id)]
+            state.member_ids[email] = member_id
+            state.sightings[email] = _MemberSighting(datetime.fromisoformat(first), datetime.fromisoformat(last), name, uuid)
+        _members_update(state)
+        imported = Event.objects.filter(upload=upload).count()
+        data_version_bump(reason="import")
+        Upload.objects.filter(pk=upload.pk).update(
+            status=Upload.Status.DONE,
+            progress=100,
+            rows_imported=imported,
+            rows_duplicate=upload.rows_read - upload.rows_rejected - upload.rows_too_old - imported,
+            member_sightings={},
+            finished_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        files = list(chunks.values_list("file", flat=True))
+        chunks.delete()
+    for name in files:
+        default_storage.delete(name)
+    return True
