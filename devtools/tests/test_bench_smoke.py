@@ -26,6 +26,8 @@ def test_make_bench_runs_end_to_end_at_a_tiny_size(tmp_path):
         "BENCH_RUNS": "1",
         "BENCH_HOSTILE_SCALE": "0.01",
         "BENCH_PARTITION_EVENTS": "5000",
+        "BENCH_SCALING_BROKER_URL": "redis://127.0.0.1:6379/8",
+        "BENCH_SCALING_CHUNK_ROWS": "500",
         "BENCH_LOAD_USERS": "3",
         "BENCH_LOAD_SECONDS": "5",
         "BENCH_10M_EVENTS": "20000",
