@@ -75,6 +75,9 @@ ATTEMPTS_EXHAUSTED = (
 )
 
 
+FUTURE_TOLERANCE = timedelta(days=7)  # how far ahead of the clock an event may be dated
+
+
 class UploadBusy(Exception):
     """Another import is running; try again later."""
 
@@ -251,6 +254,11 @@ def _upload_import(upload: Upload) -> None:
     # Events from before the raw-event retention period are skipped, not stored: a purge already
     # removed them or would. Records carry their UTC instant as canonical text, compared as such.
     kept_from = canonical_instant(retention_cutoff_get(days=retention_settings_get().raw_events_days).first_instant_kept)
+    # Events dated more than a week ahead are a wrong clock or a hostile file: rejected, so that no
+    # far-off month is made on PostgreSQL's monthly partitions (or shown on a page).
+    latest = timezone.now() + FUTURE_TOLERANCE
+    kept_until = canonical_instant(latest)
+    future = f"dated after {latest:%Y-%m-%d}: more than {FUTURE_TOLERANCE.days} days in the future"
     with upload.file.open("rb") as stored, tempfile.TemporaryFile() as report:
         log = import_file_open(
             getattr(stored, "file", stored), limits=import_limits_get(), covers_date=upload.covers_date, ticket_tag=ticket_tag_get()
@@ -267,6 +275,8 @@ def _upload_import(upload: Upload) -> None:
         batch: list[AuditRecord] = []
         for row in log.rows():
             state.rows_read += 1
+            if type(row) is not RejectedRow and row.instant > kept_until:
+                row = RejectedRow(row.line, future)
             if type(row) is RejectedRow:
                 state.rows_rejected += 1
                 report_writer.writerow([row.line, row.reason])
