@@ -53,6 +53,22 @@ def _insert_generic(records: Sequence[AuditRecord], member_ids: dict[str, int], 
         return cursor.rowcount
 
 
+# The staging table of PostgreSQL inserts (a temporary table: never WAL-logged), in _COLUMNS' order.
+_STAGE_CREATE = (
+    "CREATE TEMP TABLE IF NOT EXISTS event_import_stage ("
+    "occurred_at timestamptz, event text, member_id bigint, entity_type text, entity_id text, "
+    "client_platform text, upload_id bigint, dedupe_key text)"
+)
+
+
+def _stage_row(r: AuditRecord, member_ids: dict[str, int], upload_id: int) -> tuple:
+    """A record as a row of the staging table (and of a chunk file)."""
+    return (
+        r.instant + "+00:00", r.event, member_ids.get(r.actor_email), r.entity_type, r.entity_id,
+        r.client_platform, upload_id, r.dedupe_key,
+    )
+
+
 def _insert_postgresql(records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int) -> int:
     # COPY into a session-local staging table, then one INSERT … ON CONFLICT DO NOTHING:
     # several times faster than row-wise INSERTs, and duplicates are skipped by the database.
@@ -60,25 +76,10 @@ def _insert_postgresql(records: Sequence[AuditRecord], member_ids: dict[str, int
     with connection.cursor() as cursor:
         # A batch lost to a crash is re-imported when the upload is taken over, so skip the wait for the flush.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS event_import_stage ("
-            "occurred_at timestamptz, event text, member_id bigint, entity_type text, entity_id text, "
-            "client_platform text, upload_id bigint, dedupe_key text)"
-        )
+        cursor.execute(_STAGE_CREATE)
         with cursor.cursor.copy(f"COPY event_import_stage ({_COLUMNS}) FROM STDIN") as copy:
             for r in records:
-                copy.write_row(
-                    (
-                        r.instant + "+00:00",
-                        r.event,
-                        member_ids.get(r.actor_email),
-                        r.entity_type,
-                        r.entity_id,
-                        r.client_platform,
-                        upload_id,
-                        r.dedupe_key,
-                    )
-                )
+                copy.write_row(_stage_row(r, member_ids, upload_id))
         cursor.execute(
             f"INSERT INTO {table} ({_COLUMNS}) SELECT {_COLUMNS} FROM event_import_stage "
             f"ON CONFLICT {event_conflict_columns()} DO NOTHING"
@@ -96,19 +97,7 @@ _CHUNK_COPY = f"COPY event_import_stage ({_COLUMNS}) FROM STDIN WITH (FORMAT csv
 
 def event_chunk_write(*, records: Sequence[AuditRecord], member_ids: dict[str, int], upload_id: int, out: TextIO) -> None:
     """Append the records, with their members resolved, to a chunk file."""
-    csv.writer(out, lineterminator="\n").writerows(
-        (
-            r.instant + "+00:00",
-            r.event,
-            member_ids.get(r.actor_email),
-            r.entity_type,
-            r.entity_id,
-            r.client_platform,
-            upload_id,
-            r.dedupe_key,
-        )
-        for r in records
-    )
+    csv.writer(out, lineterminator="\n").writerows(_stage_row(r, member_ids, upload_id) for r in records)
 
 
 def event_chunk_insert(*, chunk: BinaryIO, first: datetime, last: datetime) -> int:
@@ -118,11 +107,7 @@ def event_chunk_insert(*, chunk: BinaryIO, first: datetime, last: datetime) -> i
     with connection.cursor() as cursor:
         # A chunk lost to a database crash loses its "done" mark with it and is inserted again.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        cursor.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS event_import_stage ("
-            "occurred_at timestamptz, event text, member_id bigint, entity_type text, entity_id text, "
-            "client_platform text, upload_id bigint, dedupe_key text)"
-        )
+        cursor.execute(_STAGE_CREATE)
         with cursor.cursor.copy(_CHUNK_COPY) as copy:
             while block := chunk.read(1024 * 1024):
                 copy.write(block)
