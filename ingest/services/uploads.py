@@ -51,6 +51,7 @@ from ingest.importers.audit_log import (
     UnsupportedFile,
     canonical_instant,
 )
+from ingest.db import import_page_cache
 from ingest.importers.detect import AUDIT_FORMATS, import_file_open
 from ingest.models import Event, Upload, UploadChunk
 from ingest.services.code_imports import REJECTED_SAMPLE_SIZE, code_file_import
@@ -160,8 +161,9 @@ def uploads_requeue() -> list[int]:
     return sent
 
 
-def upload_process(*, upload_id: int) -> Upload | None:
+def upload_process(*, upload_id: int, chunked: bool = True) -> Upload | None:
     """Import a queued upload. Returns None when there is nothing to do (already finished or gone).
+    `chunked=False`: store every event in this process, however large the file (`import_logs --sync`).
 
     Raises UploadBusy when this or another upload is being processed by a live worker.
     """
@@ -169,7 +171,8 @@ def upload_process(*, upload_id: int) -> Upload | None:
     if upload is None:
         return None
     try:
-        _upload_import(upload)
+        with import_page_cache():
+            _upload_import(upload, chunked=chunked)
     except UnsupportedFile as exc:
         _upload_fail(upload, str(exc))
     except Exception as exc:  # noqa: BLE001 - every failure must leave a failed upload, not a stuck one
@@ -245,11 +248,12 @@ class _ImportState:
     sightings: dict[str, _MemberSighting] = field(default_factory=dict)
     pseudonym_period: str = field(default_factory=pseudonym_period_get)  # new members join the others' period
     stored_inline: int = 0  # events passed to _write_batch (stored by this task)
+    chunked: bool = True  # whether the rest of a large file may go to chunk tasks
     chunks: _ChunkWriter | None = None  # a large file on PostgreSQL: the rest goes to chunk tasks
 
 
-def _upload_import(upload: Upload) -> None:
-    state = _ImportState(upload=upload)
+def _upload_import(upload: Upload, *, chunked: bool) -> None:
+    state = _ImportState(upload=upload, chunked=chunked)
     batch_size = settings.IMPORT_BATCH_SIZE
     # Events from before the raw-event retention period are skipped, not stored: a purge already
     # removed them or would. Records carry their UTC instant as canonical text, compared as such.
@@ -383,7 +387,12 @@ def _note_member(state: _ImportState, record: AuditRecord) -> None:
 def _batch_store(state: _ImportState, batch: list[AuditRecord], progress: float) -> None:
     """Store the batch here, or, once this task stored IMPORT_CHUNK_ROWS events of a file on
     PostgreSQL, hand it to a chunk task."""
-    if state.chunks is None and state.stored_inline >= settings.IMPORT_CHUNK_ROWS and connection.vendor == "postgresql":
+    if (
+        state.chunks is None
+        and state.chunked
+        and state.stored_inline >= settings.IMPORT_CHUNK_ROWS
+        and connection.vendor == "postgresql"
+    ):
         state.chunks = _ChunkWriter(state.upload)
     if state.chunks is None:
         state.stored_inline += len(batch)

@@ -6,12 +6,14 @@ leaves nothing behind; lost chunk tasks are sent again by the periodic re-queue.
 
 from __future__ import annotations
 
+import io
 import time
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -202,3 +204,17 @@ def test_the_periodic_job_sends_a_silent_chunked_uploads_pending_chunks(postgres
     assert upload_process(upload_id=upload.pk) is None
     upload.refresh_from_db()
     assert (upload.status, upload.attempts) == ("processing", 1)
+
+
+def test_import_logs_sync_stores_a_large_file_itself_with_no_worker(db, postgresql, small_chunks, tmp_path):
+    """`import_logs --sync` has no worker to hand chunks to: it once left such a file "processing"
+    and reported it failed, with no reason."""
+    earlier, large = _files()
+    for name, content in (("e.csv", earlier), ("large.csv", large)):
+        (tmp_path / name).write_bytes(content)
+    call_command("import_logs", str(tmp_path / "e.csv"), str(tmp_path / "large.csv"), "--sync", stdout=io.StringIO())
+
+    upload = Upload.objects.get(original_name="large.csv")
+    assert upload.status == "done" and upload.chunks_total == 0
+    assert _counts(upload) == EXPECTED
+    assert not UploadChunk.objects.exists()

@@ -36,6 +36,7 @@ ROLLUP_MODELS = (DailyActivity, DailyTotal, MemberTotal, WeeklyActivity, WeeklyT
 # Calendar days per INSERT … SELECT: 30 kept the 1M-row import at 198 MB peak on SQLite, where 300
 # took 257 MB (its GROUP BY sorts in memory: temp_store=MEMORY) and was no faster.
 DAYS_PER_STATEMENT = 30
+ROLLUP_WORK_MEM = "64MB"  # PostgreSQL: per sort or hash of a refresh's statements
 IN_CHUNK = 500  # values per IN (…) list
 PLUGIN_EVENTS = ("plugin_installed", "plugin_loaded")  # as usage.selectors.claude_code.PLUGIN_EVENTS
 
@@ -156,6 +157,11 @@ def rollup_refresh(*, timezone: str, days: Iterable[date]) -> None:
         return
     with transaction.atomic():
         rollups_lock()
+        if connection.vendor == "postgresql":
+            # Room for the GROUP BY of DAYS_PER_STATEMENT days in memory: 16 % faster at 1M events
+            # than the server's default 4 MB, which spills (make bench).
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
         members = _days_members(timezone=timezone, days=days)  # whose totals may change: before …
         _days_rebuild(timezone=timezone, days=days)
         members |= _days_members(timezone=timezone, days=days)  # … and after

@@ -61,7 +61,7 @@ class Command(BaseCommand):
 def _process_when_free(upload_id: int) -> Upload:
     while True:
         try:
-            upload = upload_process(upload_id=upload_id)
+            upload = upload_process(upload_id=upload_id, chunked=False)  # no worker to hand chunks to
         except UploadBusy:
             time.sleep(2)
             continue
