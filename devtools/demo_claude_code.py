@@ -48,7 +48,8 @@ def demo_claude_code_write(
     count them too (Anthropic's "active" is a chat message or a Claude Code session)."""
     rng = random.Random(seed)
     start = end - timedelta(days=days - 1)
-    rollout = start + timedelta(days=min(ROLLOUT_DAY, days - 1))
+    # At least the last week is after the rollout: a short demo ending on a weekend had no Claude Code day.
+    rollout = start + timedelta(days=min(ROLLOUT_DAY, max(days - 7, 0)))
     mcp_day = start + timedelta(days=min(MCP_DAY, days - 1))
     coders = []
     for email, team in people:
