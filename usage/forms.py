@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.db.models import Max
 
-from ingest.models import OtelEvent, Ticket
 from people.groups import Group
 from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_today
-from usage.models import CodeDay
 from usage.selectors import activity
+from usage.selectors.data_health import stored_data_last_day_get
 
 
 class AsOfForm(forms.Form):
@@ -39,19 +36,6 @@ class AsOfForm(forms.Form):
         return value
 
 
-def data_last_day(*, timezone: str) -> date | None:
-    """The last day with any stored data: the audit rollups in `timezone`, Claude Code's records and
-    OpenTelemetry events (UTC dates), support tickets (their day in `timezone`); None before any."""
-    last_ticket = Ticket.objects.aggregate(last=Max("created_at"))["last"]
-    days = [
-        activity.data_last_day_get(timezone=timezone),
-        CodeDay.objects.aggregate(last=Max("date"))["last"],
-        OtelEvent.objects.aggregate(last=Max("date"))["last"],
-        last_ticket.astimezone(ZoneInfo(timezone)).date() if last_ticket else None,
-    ]
-    return max((day for day in days if day is not None), default=None)
-
-
 def as_of_from_query(query, *, timezone: str) -> tuple[AsOfForm, date, bool]:
     """The as-of form bound to a query string, the day to report, and whether that day was chosen.
 
@@ -72,7 +56,7 @@ def as_of_from_query(query, *, timezone: str) -> tuple[AsOfForm, date, bool]:
     audit_last = activity.data_last_day_get(timezone=timezone)
     if audit_last is not None and chosen <= audit_last:  # the common case: one query
         return form, chosen, True
-    last = data_last_day(timezone=timezone)
+    last = stored_data_last_day_get(timezone=timezone)
     if last is not None and chosen > last:
         clamped = AsOfForm(initial={"as_of": last})
         clamped.data_ends = last

@@ -265,3 +265,16 @@ def source_records_per_day_list(*, source: int, timezone: str) -> DailySeries | 
     if not activity.group_shown(group=None, as_of=last, timezone=timezone):
         return DailySeries(points=[(day, None) for day in days], suppressed=True)
     return DailySeries(points=[(day, counts.get(day, 0)) for day in days])
+
+
+def stored_data_last_day_get(*, timezone: str) -> date | None:
+    """The last day with any stored data: the audit rollups in `timezone`, Claude Code's records and
+    OpenTelemetry events (UTC dates), support tickets (their day in `timezone`); None before any."""
+    last_ticket = Ticket.objects.aggregate(last=Max("created_at"))["last"]
+    days = [
+        activity.data_last_day_get(timezone=timezone),
+        CodeDay.objects.aggregate(last=Max("date"))["last"],
+        OtelEvent.objects.aggregate(last=Max("date"))["last"],
+        last_ticket.astimezone(ZoneInfo(timezone)).date() if last_ticket else None,
+    ]
+    return max((day for day in days if day is not None), default=None)

@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from ingest.models import OtelEvent, Ticket
 from people.models import Member
-from usage.forms import as_of_from_query, data_last_day
+from usage.forms import as_of_from_query
 from usage.models import CodeDay
+from usage.selectors.data_health import stored_data_last_day_get
 
 pytestmark = pytest.mark.django_db
 
@@ -127,23 +128,23 @@ def test_with_no_data_a_chosen_day_stays_and_the_default_is_today():
 
 
 def test_the_last_day_counts_every_source(import_sample):
-    assert data_last_day(timezone="UTC") is None
+    assert stored_data_last_day_get(timezone="UTC") is None
     assert import_sample("claude_enterprise_audit.csv").status == "done"
-    assert data_last_day(timezone="UTC") == date(2025, 9, 3)
+    assert stored_data_last_day_get(timezone="UTC") == date(2025, 9, 3)
 
     member = Member.objects.create(email="coder@example.com")
     CodeDay.objects.create(member=member, date=date(2025, 9, 10), source="usage_report")
-    assert data_last_day(timezone="UTC") == date(2025, 9, 10)
+    assert stored_data_last_day_get(timezone="UTC") == date(2025, 9, 10)
 
     OtelEvent.objects.create(
         identity="e1", name="tool_result", occurred_at=datetime(2025, 9, 12, 9, tzinfo=dt_timezone.utc), date=date(2025, 9, 12)
     )
-    assert data_last_day(timezone="UTC") == date(2025, 9, 12)
+    assert stored_data_last_day_get(timezone="UTC") == date(2025, 9, 12)
 
     # A ticket counts on its day in the reporting timezone: 23:30 UTC is the next day in Berlin.
     Ticket.objects.create(helpdesk="zendesk", ticket_id="1", created_at=datetime(2025, 9, 14, 23, 30, tzinfo=dt_timezone.utc))
-    assert data_last_day(timezone="UTC") == date(2025, 9, 14)
-    assert data_last_day(timezone="Europe/Berlin") == date(2025, 9, 15)
+    assert stored_data_last_day_get(timezone="UTC") == date(2025, 9, 14)
+    assert stored_data_last_day_get(timezone="Europe/Berlin") == date(2025, 9, 15)
 
     form, as_of, chosen = as_of_from_query({"as_of": "2031-01-01"}, timezone="Europe/Berlin")
     assert (as_of, form.data_ends) == (date(2025, 9, 15), date(2025, 9, 15))
