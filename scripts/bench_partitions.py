@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -37,15 +36,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="Leave the database behind.")
     args = parser.parse_args()
 
-    name = args.database_url.rsplit("/", 1)[1]
-    admin = args.database_url.rsplit("/", 1)[0] + "/postgres"
-    psql = ["psql", admin, "-q", "-v", "ON_ERROR_STOP=1", "-c"]
-    subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
-    subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
+    sys.path.insert(0, str(ROOT))
+    from devtools.bench_db import postgres_drop, postgres_recreate
+
+    postgres_recreate(args.database_url)
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "usage_portal.settings")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -56,7 +53,7 @@ def main() -> None:
 
         connection.close()
         if not args.keep:
-            subprocess.run([*psql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
+            postgres_drop(args.database_url)
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps({"section": "Event partitions (PostgreSQL)", "figures": figures}, indent=2) + "\n")
     for figure in figures:

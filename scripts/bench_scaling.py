@@ -29,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
+from devtools.bench_db import postgres_drop, postgres_recreate  # noqa: E402 - after the checkout is on the path
 
 
 def main() -> None:
@@ -71,7 +73,7 @@ def main() -> None:
             )
     finally:
         if not args.keep:
-            _psql(args.database_url, f'DROP DATABASE IF EXISTS "{_name(args.database_url)}" WITH (FORCE)')
+            postgres_drop(args.database_url)
     base = next((r for r in results if r["label"] == "1 worker"), None)
     figures = []
     for result in results:
@@ -83,14 +85,6 @@ def main() -> None:
     section = {"section": f"Import scaling (PostgreSQL, {export.name}, {os.cpu_count()} cores)", "figures": figures}
     args.json.write_text(json.dumps(section, indent=2) + "\n")
     print(f"written to {args.json}")
-
-
-def _name(url: str) -> str:
-    return url.rsplit("/", 1)[1]
-
-
-def _psql(url: str, sql: str) -> None:
-    subprocess.run(["psql", url.rsplit("/", 1)[0] + "/postgres", "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True)
 
 
 def _export_generated(rows: int) -> Path:
@@ -120,8 +114,7 @@ def _sql(env: dict, sql: str) -> list:
 
 
 def _run(*, export: Path, processes: int, env: dict, database_url: str) -> dict:
-    _psql(database_url, f'DROP DATABASE IF EXISTS "{_name(database_url)}" WITH (FORCE)')
-    _psql(database_url, f'CREATE DATABASE "{_name(database_url)}"')
+    postgres_recreate(database_url)
     manage = [PY, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([PY, "-m", "celery", "-A", "usage_portal", "purge", "-f"], cwd=ROOT, env=env, check=True, capture_output=True)

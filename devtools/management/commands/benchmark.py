@@ -51,6 +51,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devtools.bench_db import postgres_recreate
 from devtools.demo import demo_export_write
 from portal import privacy
 from portal.models import Scope
@@ -272,7 +273,7 @@ class Command(BaseCommand):
                 env["VAR_DIR"] = var_dir
                 if vendor == "postgresql":
                     env["DATABASE_URL"] = options["pg_url"]
-                    _postgres_recreate(options["pg_url"])
+                    postgres_recreate(options["pg_url"])
                 else:
                     env.pop("DATABASE_URL", None)
                 manage = [sys.executable, str((options["import_code"] or Path(settings.BASE_DIR)) / "manage.py")]
@@ -746,15 +747,6 @@ def _store_floor_seconds(manage: list[str], env: dict, rows: int) -> float:
     if int(stored) != rows:
         raise CommandError(f"the floor stored {int(stored):,} rows, not {rows:,}")
     return float(elapsed)
-
-
-def _postgres_recreate(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def machine_info() -> dict:
