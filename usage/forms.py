@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django import forms
 
 from people.groups import Group
+from people.selectors import group_choices_list
 from portal.forms import EARLIEST_AS_OF, LATEST_AS_OF
 from portal.selectors import reporting_today
 from usage.selectors import activity
@@ -64,16 +65,6 @@ def as_of_from_query(query, *, timezone: str) -> tuple[AsOfForm, date, bool]:
     return form, chosen, True
 
 
-def group_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """The teams, departments and cohorts of the roster, as grouped <select> choices "kind:name"."""
-    from people.models import Cohort, Department, Team
-
-    return [
-        (label, [(f"{kind}:{name}", name) for name in model.objects.filter(members__on_roster=True).distinct().values_list("name", flat=True)])
-        for kind, label, model in (("team", "Teams", Team), ("department", "Departments", Department), ("cohort", "Cohorts", Cohort))
-    ]
-
-
 class GroupForm(forms.Form):
     """?group=team:NAME (or department:, cohort:); empty for the whole organisation."""
 
@@ -81,7 +72,7 @@ class GroupForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].choices = [("", "Whole organisation"), *group_choices()]
+        self.fields["group"].choices = [("", "Whole organisation"), *group_choices_list()]
 
 
 def group_from_query(query):
