@@ -43,6 +43,7 @@ from django.db import connection, models, transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 
+from ingest.db import import_page_cache
 from ingest.importers.audit_log import (
     KNOWN_EVENTS,
     AuditRecord,
@@ -51,7 +52,6 @@ from ingest.importers.audit_log import (
     UnsupportedFile,
     canonical_instant,
 )
-from ingest.db import import_page_cache
 from ingest.importers.detect import AUDIT_FORMATS, import_file_open
 from ingest.models import Event, Upload, UploadChunk
 from ingest.services.code_imports import REJECTED_SAMPLE_SIZE, code_file_import
