@@ -69,8 +69,10 @@ SIGN_IN_SECONDS = 120  # 50 password checks (PBKDF2) on a busy 2-core machine ta
 STOP_SECONDS = 30
 
 
-def load_test_run(*, users: int, seconds: int, label: str, json_path: Path | None, write) -> dict:
-    """Run the load test; `write` prints a line. Returns {"section", "figures", "details"}."""
+def load_test_run(*, users: int, seconds: int, label: str, json_path: Path | None, write, warm: bool = False) -> dict:
+    """Run the load test; `write` prints a line. Returns {"section", "figures", "details"}.
+    `warm`: first open every URL once as each viewer (what the figure cache holds once the pages
+    have been visited since the last import), so that the window measures the steady state."""
     if users < 1 or seconds < 1:
         raise CommandError("The load test needs at least one user and one second.")
     executor = MigrationExecutor(connection)
@@ -96,6 +98,9 @@ def load_test_run(*, users: int, seconds: int, label: str, json_path: Path | Non
         f"Load test{f' ({label})' if label else ''}: {users} users, {seconds} s, no think time, over {variants} page and "
         f"chart URLs; gunicorn with {WORKERS} sync workers on {connection.vendor} ({connection.settings_dict['NAME']})"
     )
+    warmed = _cache_warm(urls) if warm else None
+    if warmed is not None:
+        write(f"  Warm-up: every URL once as each viewer, {warmed:.1f} s")
     before = AccessRecord.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -124,6 +129,7 @@ def load_test_run(*, users: int, seconds: int, label: str, json_path: Path | Non
     records = AccessRecord.objects.filter(pk__gt=before)
     result = _figures(results, records, label=label, users=users, seconds=seconds, locust=locust, sampler=sampler)
     result["details"]["logs"] = str(folder)
+    result["details"]["warm_up_seconds"] = warmed
     window_start, window_end = results["window_started"] or server_ready, results["window_ended"]
     result["details"]["phases_seconds"] = phases = {
         "setup and server start": server_ready - begun,
@@ -163,6 +169,20 @@ def _accounts_ensure() -> dict:
         user.groups.set([role_group])
         accounts[role] = {"username": username, "password": password}
     return accounts
+
+
+def _cache_warm(urls: list[tuple[str, str]]) -> float:
+    """Open every URL once as each load-test viewer, in this process: the same database and figure
+    cache as the server's workers. Returns the seconds it took."""
+    from django.test import Client
+
+    started = time.perf_counter()
+    for username, _ in ACCOUNTS.values():
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(User.objects.get(username=username))
+        for _, url in urls:
+            client.get(url, secure=True)
+    return time.perf_counter() - started
 
 
 def _urls_list(write) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ after one untimed warm-up) and the selectors behind them. Results are printed an
 With --load, instead: the load test of devtools/loadtest/runner.py (Locust against gunicorn on
 127.0.0.1) on the configured database, which must already hold the dataset:
 
-    manage.py benchmark --load [--load-users 50] [--load-seconds 60] [--label 1M] [--json var/bench/load.json]
+    manage.py benchmark --load [--load-warm] [--load-users 50] [--load-seconds 60] [--label 1M] [--json var/bench/load.json]
 
 With --import-duckdb, instead: the same export's CSV loaded by DuckDB (read_csv into a table: its
 load time), then imported end to end by `import_logs --sync` (upload to rollups) in a separate process
@@ -86,6 +86,9 @@ class Command(BaseCommand):
             "--claude-code", action="store_true", help="Import a usage-report page of --rows records, then time the Claude Code figures."
         )
         parser.add_argument("--load", action="store_true", help="Load test: Locust against gunicorn on this database.")
+        parser.add_argument(
+            "--load-warm", action="store_true", help="With --load: open every URL once as each viewer before the window (steady state)."
+        )
         parser.add_argument("--load-users", type=int, default=50, help="Concurrent signed-in viewers (default 50).")
         parser.add_argument(
             "--load-seconds", type=int, default=int(os.environ.get("BENCH_LOAD_SECONDS") or 60), help="The measured window (default $BENCH_LOAD_SECONDS or 60)."
@@ -127,6 +130,7 @@ class Command(BaseCommand):
             load_test_run(
                 users=options["load_users"], seconds=options["load_seconds"], label=options["label"],
                 json_path=options["json"] or Path(settings.BASE_DIR) / "var" / "bench" / "load.json", write=self.stdout.write,
+                warm=options["load_warm"],
             )  # fmt: skip
             return
         if options["claude_code"]:
