@@ -125,12 +125,12 @@ def columnar_rows(source: IO[bytes] | str, *, limits: ImportLimits, workdir: str
     )
     try:
         every_column = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in columns) + "}"
-        source = (
+        csv_read = (
             f"read_csv($path, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
             f"strict_mode = true, max_line_size = {int(limits.max_row_chars)}, buffer_size = {buffer_bytes}, columns = {every_column})"
         )
         longest = "greatest(" + ", ".join(f"coalesce(length({_quoted(c)}), 0)" for c in columns) + ")"
-        rows, longest_cell = connection.execute(f"SELECT count(*), coalesce(max({longest}), 0) FROM {source}", {"path": path}).fetchone()
+        rows, longest_cell = connection.execute(f"SELECT count(*), coalesce(max({longest}), 0) FROM {csv_read}", {"path": path}).fetchone()
     except duckdb.Error:
         connection.close()
         return None
@@ -150,7 +150,7 @@ def columnar_rows(source: IO[bytes] | str, *, limits: ImportLimits, workdir: str
                         AND length(regexp_extract({cell['entity_info']}, $entity, 1)) <= {MAX_ENTITY_TYPE}
                         AND length(regexp_extract({cell['entity_info']}, $entity, 2)) <= {MAX_ENTITY_ID})),
                regexp_extract({cell['entity_info']}, $entity, 1), regexp_extract({cell['entity_info']}, $entity, 2)
-        FROM {source}
+        FROM {csv_read}
     """
     parameters = {"path": path, "stamp": _STAMP, "event": _EVENT, "device": _DEVICE, "entity": _ENTITY}
     return ColumnarRows(connection, query, parameters, rows)
